@@ -1,0 +1,26 @@
+/** One problem in the input, as data: tests assert on `code`, the CLI renders `file:line: path: message`. */
+export type InputProblem = {
+  readonly code: string;
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+  /** Field path inside the object, e.g. "spec.ingress[0].ports[1].port". */
+  readonly path?: string;
+};
+
+export function formatProblem(p: InputProblem): string {
+  return `${p.file}:${p.line}: ${p.path ? `${p.path}: ` : ""}${p.message} [${p.code}]`;
+}
+
+/** Bad input: the CLI prints every problem and exits 2. */
+export class InputError extends Error {
+  override name = "InputError";
+  constructor(readonly problems: readonly InputProblem[]) {
+    super(problems.map(formatProblem).join("\n"));
+  }
+}
+
+/** Bad command-line usage (unknown workload id, bad flag value): exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

@@ -1,0 +1,43 @@
+import type { Namespace, Pod, Workload } from "./endpoint.js";
+import type { ContainerPort } from "./ports.js";
+import type { LabelSelector } from "./labels.js";
+import type { ClusterPolicy } from "./policy.js";
+import type { SourceRef } from "./source-ref.js";
+
+export type ServicePort = {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly protocol: ContainerPort["protocol"];
+  readonly nodePort?: number;
+};
+
+export type Service = {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+  /** Undefined: a Service without a selector (endpoints managed elsewhere). */
+  readonly selector?: LabelSelector;
+  readonly ports: readonly ServicePort[];
+  readonly source: SourceRef;
+};
+
+export type Warning = {
+  readonly code: string;
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+};
+
+/** The one normalized form every source format is reduced to. */
+export type Model = {
+  readonly namespaces: ReadonlyMap<string, Namespace>;
+  readonly pods: readonly Pod[];
+  readonly workloads: readonly Workload[];
+  readonly policies: readonly ClusterPolicy[];
+  readonly services: readonly Service[];
+  readonly serviceAccounts: readonly SourceRef[];
+  /** Objects of kinds Ward does not evaluate: kept so --verbose can list them. */
+  readonly ignored: readonly SourceRef[];
+  readonly warnings: readonly Warning[];
+};
