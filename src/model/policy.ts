@@ -13,8 +13,8 @@ export type NamespaceScope =
 export type IpBlock = { readonly cidr: Cidr; readonly except: readonly Cidr[] };
 
 export type Peer =
-  | { readonly kind: "pods"; readonly namespaces: NamespaceScope; readonly pods: LabelSelector }
-  | { readonly kind: "ipBlock"; readonly block: IpBlock };
+  | { readonly kind: "pods"; readonly namespaces: NamespaceScope; readonly pods: LabelSelector; readonly line: number }
+  | { readonly kind: "ipBlock"; readonly block: IpBlock; readonly line: number };
 
 export type PolicyRule = {
   /** "any" = every source/destination (an empty or absent from/to). */

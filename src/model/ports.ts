@@ -15,6 +15,8 @@ export type PortSpec = {
   readonly protocol: Protocol;
   readonly port?: number | string;
   readonly endPort?: number;
+  /** Line of this entry in its file, for explanations. */
+  readonly line?: number;
 };
 
 /** Resolves a named port against the destination's container ports (name and protocol must both match). */
