@@ -1,7 +1,7 @@
 import type { Namespace, Pod, Workload } from "./endpoint.js";
-import type { ContainerPort } from "./ports.js";
 import type { LabelSelector } from "./labels.js";
 import type { ClusterPolicy } from "./policy.js";
+import type { ContainerPort } from "./ports.js";
 import type { SourceRef } from "./source-ref.js";
 
 export type ServicePort = {

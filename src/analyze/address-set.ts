@@ -1,0 +1,51 @@
+import type { Cidr } from "../model/cidr.js";
+import type { IpBlock } from "../model/policy.js";
+
+/** Sorted disjoint closed ranges of addresses of one family. */
+export type AddressRanges = readonly (readonly [bigint, bigint])[];
+
+function normalize(ranges: (readonly [bigint, bigint])[]): AddressRanges {
+  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: [bigint, bigint][] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1] + 1n) last[1] = last[1] > e ? last[1] : e;
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+export function unionRanges(a: AddressRanges, b: AddressRanges): AddressRanges {
+  return normalize([...a, ...b]);
+}
+
+function subtract(ranges: AddressRanges, cut: Cidr): AddressRanges {
+  const out: [bigint, bigint][] = [];
+  for (const [s, e] of ranges) {
+    if (cut.end < s || cut.start > e) out.push([s, e]);
+    else {
+      if (s < cut.start) out.push([s, cut.start - 1n]);
+      if (e > cut.end) out.push([cut.end + 1n, e]);
+    }
+  }
+  return out;
+}
+
+/** The part of `range` an ipBlock covers: inside cidr, outside every except. */
+export function blockCoverage(block: IpBlock, range: Cidr): AddressRanges {
+  if (block.cidr.family !== range.family) return [];
+  const s = block.cidr.start > range.start ? block.cidr.start : range.start;
+  const e = block.cidr.end < range.end ? block.cidr.end : range.end;
+  if (s > e) return [];
+  let out: AddressRanges = [[s, e]];
+  for (const ex of block.except) if (ex.family === range.family) out = subtract(out, ex);
+  return out;
+}
+
+export function ipInBlock(block: IpBlock, ip: Cidr): boolean {
+  return blockCoverage(block, ip).length > 0;
+}
+
+export function coversWhole(ranges: AddressRanges, range: Cidr): boolean {
+  return ranges.length === 1 && ranges[0]?.[0] === range.start && ranges[0][1] === range.end;
+}

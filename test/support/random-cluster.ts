@@ -1,0 +1,172 @@
+import fc from "fast-check";
+import { parseCidr } from "../../src/model/cidr.js";
+import type { Namespace, Pod, Workload } from "../../src/model/endpoint.js";
+import type { LabelRequirement, LabelSelector, Labels } from "../../src/model/labels.js";
+import type { Model } from "../../src/model/model.js";
+import type { ClusterPolicy, Peer, PolicyRule } from "../../src/model/policy.js";
+import type { ContainerPort, PortSpec, Protocol } from "../../src/model/ports.js";
+
+/**
+ * Small random clusters for property tests: few label keys and values, overlapping ipBlocks, named ports,
+ * so that selectors, excepts and named-port resolution collide often.
+ */
+const NAMESPACES = ["alpha", "beta", "gamma"] as const;
+const KEYS = ["app", "tier", "team"] as const;
+const VALUES = ["a", "b", "c"] as const;
+const PROTOCOLS: Protocol[] = ["TCP", "UDP", "SCTP"];
+const PORT_NAMES = ["http", "dns", "metrics"] as const;
+const NUMBERS = [53, 80, 443, 8080] as const;
+const CIDRS = ["10.0.0.0/29", "10.0.0.0/30", "10.0.0.4/31", "0.0.0.0/0", "10.0.0.5/32", "fd00::/126", "::/0"] as const;
+const POD_IPS = ["10.0.0.1", "10.0.0.4", "10.0.0.5", "10.0.0.9", "fd00::1", "fd00::5"] as const;
+
+/** Ports worth probing: every number used above, a neighbour of each, and the extremes. */
+export const PROBE_PORTS: readonly { port: number; protocol: Protocol }[] = PROTOCOLS.flatMap((protocol) =>
+  [1, 52, 53, 79, 80, 81, 443, 444, 8080, 9000, 65535].map((port) => ({ port, protocol })),
+);
+
+const ref = (kind: string, name: string, namespace?: string) => ({
+  kind,
+  name,
+  file: "random.yaml",
+  line: 1,
+  ...(namespace === undefined ? {} : { namespace }),
+});
+
+const labelsArb: fc.Arbitrary<Labels> = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), {
+  maxKeys: 3,
+});
+
+const requirementArb: fc.Arbitrary<LabelRequirement> = fc.oneof(
+  fc.record({
+    key: fc.constantFrom(...KEYS),
+    operator: fc.constantFrom("In" as const, "NotIn" as const),
+    values: fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 2 }),
+  }),
+  fc.record({
+    key: fc.constantFrom(...KEYS),
+    operator: fc.constantFrom("Exists" as const, "DoesNotExist" as const),
+    values: fc.constant([] as string[]),
+  }),
+);
+
+const selectorArb: fc.Arbitrary<LabelSelector> = fc.record({
+  matchLabels: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 2 }),
+  matchExpressions: fc.array(requirementArb, { maxLength: 2 }),
+});
+
+const portSpecArb: fc.Arbitrary<PortSpec> = fc.oneof(
+  fc.record({ protocol: fc.constantFrom(...PROTOCOLS) }),
+  fc.record({ protocol: fc.constantFrom(...PROTOCOLS), port: fc.constantFrom(...NUMBERS) }),
+  fc.record({ protocol: fc.constantFrom(...PROTOCOLS), port: fc.constant(53), endPort: fc.constantFrom(80, 443) }),
+  fc.record({ protocol: fc.constantFrom(...PROTOCOLS), port: fc.constantFrom(...PORT_NAMES) }),
+);
+
+const ipBlockArb = fc
+  .tuple(fc.constantFrom(...CIDRS), fc.subarray([...CIDRS], { maxLength: 2 }))
+  .map(([cidr, except]) => {
+    const outer = parseCidr(cidr);
+    // Keep only excepts that are strict subsets, as the API server requires.
+    const inner = except
+      .map((e) => parseCidr(e))
+      .filter(
+        (e) => e.family === outer.family && e.prefix > outer.prefix && e.start >= outer.start && e.end <= outer.end,
+      );
+    return { cidr: outer, except: inner };
+  });
+
+function peerArb(namespace: string): fc.Arbitrary<Peer> {
+  return fc.oneof(
+    selectorArb.map((pods): Peer => ({ kind: "pods", namespaces: { kind: "same", namespace }, pods, line: 1 })),
+    fc
+      .tuple(selectorArb, selectorArb)
+      .map(([ns, pods]): Peer => ({ kind: "pods", namespaces: { kind: "selector", selector: ns }, pods, line: 1 })),
+    ipBlockArb.map((block): Peer => ({ kind: "ipBlock", block, line: 1 })),
+  );
+}
+
+function rulesArb(namespace: string, name: string): fc.Arbitrary<PolicyRule[] | undefined> {
+  const rule = fc.record({
+    peers: fc.oneof(fc.constant("any" as const), fc.array(peerArb(namespace), { minLength: 1, maxLength: 2 })),
+    ports: fc.oneof(fc.constant("all" as const), fc.array(portSpecArb, { minLength: 1, maxLength: 2 })),
+    source: fc.constant(ref("NetworkPolicy", name, namespace)),
+  });
+  return fc.option(fc.array(rule, { maxLength: 3 }), { nil: undefined });
+}
+
+const policyArb = (index: number): fc.Arbitrary<ClusterPolicy> =>
+  fc.constantFrom(...NAMESPACES).chain((namespace) => {
+    const name = `policy-${index}`;
+    return fc
+      .record({ podSelector: selectorArb, ingress: rulesArb(namespace, name), egress: rulesArb(namespace, name) })
+      .map(({ podSelector, ingress, egress }) => ({
+        namespace,
+        name,
+        podSelector,
+        ...(ingress === undefined ? {} : { ingress }),
+        ...(egress === undefined ? {} : { egress }),
+        source: ref("NetworkPolicy", name, namespace),
+      }));
+  });
+
+const containerPortArb: fc.Arbitrary<ContainerPort> = fc.record(
+  { name: fc.constantFrom(...PORT_NAMES), port: fc.constantFrom(...NUMBERS), protocol: fc.constantFrom(...PROTOCOLS) },
+  { requiredKeys: ["port", "protocol"] },
+);
+
+const podArb = fc.record({
+  namespace: fc.constantFrom(...NAMESPACES),
+  labels: labelsArb,
+  ips: fc.subarray([...POD_IPS], { maxLength: 2 }),
+  ports: fc.array(containerPortArb, { maxLength: 3 }),
+  single: fc.boolean(),
+});
+
+/** A random cluster: up to 7 pods (each its own workload) and up to 6 policies. */
+export const randomCluster: fc.Arbitrary<Model> = fc
+  .record({
+    namespaceLabels: fc.tuple(labelsArb, labelsArb, labelsArb),
+    pods: fc.array(podArb, { minLength: 1, maxLength: 7 }),
+    policyCount: fc.integer({ min: 0, max: 6 }),
+  })
+  .chain(({ namespaceLabels, pods, policyCount }) =>
+    fc.tuple(...Array.from({ length: policyCount }, (_, i) => policyArb(i))).map((policies) => {
+      const namespaces = new Map<string, Namespace>(
+        NAMESPACES.map((name, i) => [
+          name,
+          { name, labels: { ...namespaceLabels[i], "kubernetes.io/metadata.name": name } },
+        ]),
+      );
+      const podList: Pod[] = pods.map((p, i) => ({
+        namespace: p.namespace,
+        name: `pod-${i}`,
+        labels: p.labels,
+        ips: p.ips,
+        ports: p.ports,
+        serviceAccount: "default",
+        hostNetwork: false,
+        workload: `${p.namespace}/pod-${i}`,
+        fromTemplate: false,
+        source: ref("Pod", `pod-${i}`, p.namespace),
+      }));
+      const workloads: Workload[] = pods.map((p, i) => ({
+        id: `${p.namespace}/pod-${i}`,
+        namespace: p.namespace,
+        name: `pod-${i}`,
+        kind: "Pod",
+        pods: [i],
+        single: p.single,
+        source: ref("Pod", `pod-${i}`, p.namespace),
+      }));
+      const model: Model = {
+        namespaces,
+        pods: podList,
+        workloads,
+        policies,
+        services: [],
+        serviceAccounts: [],
+        ignored: [],
+        warnings: [],
+      };
+      return model;
+    }),
+  );
