@@ -4,12 +4,15 @@ import type { IpBlock } from "../model/policy.js";
 /** Sorted disjoint closed ranges of addresses of one family. */
 export type AddressRanges = readonly (readonly [bigint, bigint])[];
 
+const bigMax = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const bigMin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
 function normalize(ranges: (readonly [bigint, bigint])[]): AddressRanges {
   const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: [bigint, bigint][] = [];
   for (const [s, e] of sorted) {
     const last = out[out.length - 1];
-    if (last && s <= last[1] + 1n) last[1] = last[1] > e ? last[1] : e;
+    if (last && s <= last[1] + 1n) last[1] = bigMax(last[1], e);
     else out.push([s, e]);
   }
   return out;
@@ -34,8 +37,8 @@ function subtract(ranges: AddressRanges, cut: Cidr): AddressRanges {
 /** The part of `range` an ipBlock covers: inside cidr, outside every except. */
 export function blockCoverage(block: IpBlock, range: Cidr): AddressRanges {
   if (block.cidr.family !== range.family) return [];
-  const s = block.cidr.start > range.start ? block.cidr.start : range.start;
-  const e = block.cidr.end < range.end ? block.cidr.end : range.end;
+  const s = bigMax(block.cidr.start, range.start);
+  const e = bigMin(block.cidr.end, range.end);
   if (s > e) return [];
   let out: AddressRanges = [[s, e]];
   for (const ex of block.except) if (ex.family === range.family) out = subtract(out, ex);

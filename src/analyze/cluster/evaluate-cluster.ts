@@ -103,7 +103,7 @@ function evaluateDirection(
   other: Party,
   conn: Connection,
 ): DirectionOutcome {
-  if (self.kind === "external") return { direction, applies: false, isolated: false, policies: [], allowed: true };
+  if (self.kind === "external") return unpoliced(direction);
   const destination = direction === "egress" ? other : self;
   const policies: PolicyOutcome[] = [];
   let allowed = false;
@@ -130,17 +130,24 @@ function evaluateDirection(
   return { direction, applies: true, isolated, policies, allowed: !isolated || allowed };
 }
 
+const unpoliced = (direction: Direction): DirectionOutcome => ({
+  direction,
+  applies: false,
+  isolated: false,
+  policies: [],
+  allowed: true,
+});
+
+/** A single pod talking to itself: loopback traffic never reaches the pod's policed interface. */
+export const LOOPBACK: ClusterOutcome = {
+  allowed: true,
+  loopback: true,
+  egress: unpoliced("egress"),
+  ingress: unpoliced("ingress"),
+};
+
 export function evaluateCluster(model: Model, conn: Connection): ClusterOutcome {
-  if (conn.loopback) {
-    const none = (direction: Direction): DirectionOutcome => ({
-      direction,
-      applies: false,
-      isolated: false,
-      policies: [],
-      allowed: true,
-    });
-    return { allowed: true, loopback: true, egress: none("egress"), ingress: none("ingress") };
-  }
+  if (conn.loopback) return LOOPBACK;
   // Both the source's egress and the destination's ingress must allow the connection.
   const egress = evaluateDirection(model, "egress", conn.from, conn.to, conn);
   const ingress = evaluateDirection(model, "ingress", conn.to, conn.from, conn);

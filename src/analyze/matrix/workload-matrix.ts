@@ -26,7 +26,7 @@ export type WorkloadMatrix = {
 
 type ClassCount = Map<number, number>;
 
-function classCounts(model: Model, matrix: ClassMatrix, pods: readonly number[]): ClassCount {
+function classCounts(matrix: ClassMatrix, pods: readonly number[]): ClassCount {
   const out: ClassCount = new Map();
   for (const p of pods) {
     const c = matrix.classes.classOfPod[p] as number;
@@ -42,7 +42,7 @@ export function workloadMatrix(
   matrix = computeClassMatrix(model),
 ): WorkloadMatrix {
   const table = matrix.ports;
-  const counts = model.workloads.map((w) => classCounts(model, matrix, w.pods));
+  const counts = model.workloads.map((w) => classCounts(matrix, w.pods));
   const pairs: MatrixPair[] = [];
   const protocol = query.protocol ?? "TCP";
   const admits = (id: number) =>

@@ -1,0 +1,28 @@
+import { formatAddress } from "../../model/cidr.js";
+import { formatSelector } from "../../model/labels.js";
+import type { Peer } from "../../model/policy.js";
+import { formatPortSpec, type PortSpec } from "../../model/ports.js";
+import type { AddressRanges } from "../address-set.js";
+
+export function describePeer(peer: Peer | "any"): string {
+  if (peer === "any") return "any peer";
+  if (peer.kind === "ipBlock") {
+    const except = peer.block.except.map((e) => e.text);
+    return `ipBlock ${peer.block.cidr.text}${except.length ? ` except ${except.join(", ")}` : ""}`;
+  }
+  const ns =
+    peer.namespaces.kind === "same"
+      ? `namespace ${peer.namespaces.namespace}`
+      : `namespaces ${formatSelector(peer.namespaces.selector)}`;
+  return `pods ${formatSelector(peer.pods)} in ${ns}`;
+}
+
+export function describePort(port: PortSpec | "all"): string {
+  return port === "all" ? "all ports" : formatPortSpec(port);
+}
+
+export function describeRanges(family: 4 | 6, ranges: AddressRanges): string {
+  return ranges
+    .map(([s, e]) => (s === e ? formatAddress(family, s) : `${formatAddress(family, s)}-${formatAddress(family, e)}`))
+    .join(", ");
+}

@@ -1,0 +1,151 @@
+import type { Pod } from "../../model/endpoint.js";
+import type { Model } from "../../model/model.js";
+import type { Protocol } from "../../model/ports.js";
+import { describePeer, describePort, describeRanges } from "../cluster/describe.js";
+import { type ClusterOutcome, type DirectionOutcome, evaluateCluster, LOOPBACK } from "../cluster/evaluate-cluster.js";
+import { buildPodClasses } from "../matrix/pod-classes.js";
+import { externalParty, type Party, podParty } from "../party.js";
+import { type Decision, decision, type Verdict } from "../verdict.js";
+import { endpointName, type ResolvedEndpoint, resolveEndpoint } from "./resolve-endpoint.js";
+
+export type ReachQuery = {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+};
+
+export type PartyPairOutcome = { readonly from: string; readonly to: string; readonly outcome: ClusterOutcome };
+
+export type ReachResult = {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** Allowed for at least one pod pair of the two workloads. */
+  readonly allowed: boolean;
+  /** Some pod pairs are allowed and others denied. */
+  readonly partial: boolean;
+  readonly verdict: Verdict;
+  /** One evaluated pair per distinct pair of pod classes, denied ones first. */
+  readonly pairs: readonly PartyPairOutcome[];
+};
+
+type Side = { readonly name: string; readonly party: Party; readonly cls: number; readonly pod?: Pod };
+
+/** The pods worth evaluating: up to two per class (two, so a replica-to-replica pair exists within one class). */
+function sides(model: Model, endpoint: ResolvedEndpoint, classOf: (pod: Pod) => number): Side[] {
+  if (endpoint.kind === "external") return [{ name: endpoint.cidr, party: externalParty(endpoint.cidr), cls: -1 }];
+  const perClass = new Map<number, number>();
+  const out: Side[] = [];
+  for (const pod of endpoint.pods) {
+    const cls = classOf(pod);
+    const n = perClass.get(cls) ?? 0;
+    if (n >= 2) continue;
+    perClass.set(cls, n + 1);
+    out.push({ name: `${pod.namespace}/${pod.name}`, party: podParty(model, pod), cls, pod });
+  }
+  return out;
+}
+
+function directionReasons(d: DirectionOutcome, who: string, other: string, what: string): Decision[] {
+  if (!d.applies) return [];
+  const verb = d.direction === "egress" ? "egress from" : "ingress to";
+  if (!d.isolated)
+    return [decision(`${verb} ${who}: no NetworkPolicy selects it for ${d.direction}, so it is not isolated`)];
+  if (d.allowed) {
+    const out: Decision[] = [];
+    for (const p of d.policies)
+      for (const r of p.rules)
+        if (r.peer !== undefined && r.port !== undefined)
+          out.push(
+            decision(`${verb} ${who} allowed: rule matches ${describePeer(r.peer)} on ${describePort(r.port)}`, r.rule),
+          );
+    if (out.length === 0)
+      out.push(decision(`${verb} ${who} allowed: the union of its policies' ipBlocks covers ${other} on ${what}`));
+    return out;
+  }
+  const partial =
+    d.partial && d.partial.length > 0
+      ? `; rules cover only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`
+      : "";
+  return d.policies.map((p) =>
+    decision(
+      `${verb} ${who} denied: this policy isolates it and none of its ${p.rules.length} ${d.direction} rule(s) allows ${other} on ${what}${partial}`,
+      p.policy,
+    ),
+  );
+}
+
+export function clusterVerdict(outcome: ClusterOutcome, from: string, to: string, what: string): Verdict {
+  if (outcome.loopback)
+    return {
+      allowed: true,
+      layers: [
+        {
+          layer: "cluster",
+          allowed: true,
+          decidedBy: [decision("loopback: a single pod talking to itself is never subject to NetworkPolicy")],
+        },
+      ],
+    };
+  // An allowed verdict names what allowed each direction; a denied one names only the direction(s) that denied.
+  const decidedBy = [
+    ...(outcome.allowed || !outcome.egress.allowed ? directionReasons(outcome.egress, from, to, what) : []),
+    ...(outcome.allowed || !outcome.ingress.allowed ? directionReasons(outcome.ingress, to, from, what) : []),
+  ];
+  return { allowed: outcome.allowed, layers: [{ layer: "cluster", allowed: outcome.allowed, decidedBy }] };
+}
+
+export function reach(model: Model, query: ReachQuery): ReachResult {
+  const from = resolveEndpoint(model, query.from, "--from");
+  const to = resolveEndpoint(model, query.to, "--to");
+  const classes = buildPodClasses(model);
+  const index = new Map(model.pods.map((p, i) => [p, i]));
+  const classOf = (pod: Pod) => classes.classOfPod[index.get(pod) ?? -1] ?? -1;
+  const what = `${query.protocol}/${query.port}`;
+  const sameWorkload = from.kind === "workload" && to.kind === "workload" && from.workload.id === to.workload.id;
+  const pairs: PartyPairOutcome[] = [];
+  if (sameWorkload && from.workload.single) {
+    const name = endpointName(from);
+    pairs.push({ from: name, to: name, outcome: LOOPBACK });
+  } else {
+    const seen = new Set<string>();
+    for (const a of sides(model, from, classOf)) {
+      for (const b of sides(model, to, classOf)) {
+        // Replica to replica: distinct pods, unless one pod stands for several replicas.
+        if (sameWorkload && a.pod === b.pod && from.pods.length > 1) continue;
+        const key = `${a.cls}:${b.cls}`;
+        if (a.cls >= 0 && b.cls >= 0 && seen.has(key)) continue;
+        seen.add(key);
+        const outcome = evaluateCluster(model, {
+          from: a.party,
+          to: b.party,
+          port: query.port,
+          protocol: query.protocol,
+        });
+        pairs.push({ from: a.name, to: b.name, outcome });
+      }
+    }
+  }
+  pairs.sort((x, y) => Number(x.outcome.allowed) - Number(y.outcome.allowed));
+  const allowed = pairs.some((p) => p.outcome.allowed);
+  const partial = allowed && pairs.some((p) => !p.outcome.allowed);
+  const shown = pairs.find((p) => p.outcome.allowed === allowed) ?? pairs[0];
+  const verdict: Verdict = shown
+    ? { ...clusterVerdict(shown.outcome, shown.from, shown.to, what), allowed }
+    : {
+        allowed: false,
+        layers: [{ layer: "cluster", allowed: false, decidedBy: [decision("the workload has no pods")] }],
+      };
+  return {
+    from: endpointName(from),
+    to: endpointName(to),
+    port: query.port,
+    protocol: query.protocol,
+    allowed,
+    partial,
+    verdict,
+    pairs,
+  };
+}

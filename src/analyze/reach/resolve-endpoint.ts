@@ -1,0 +1,55 @@
+import { UsageError } from "../../errors/input-error.js";
+import { CidrError, parseCidr } from "../../model/cidr.js";
+import type { Pod, Workload } from "../../model/endpoint.js";
+import type { Model } from "../../model/model.js";
+
+/** What a --from / --to argument names: a workload (by id, or by name when unambiguous) or an address range. */
+export type ResolvedEndpoint =
+  | { readonly kind: "workload"; readonly workload: Workload; readonly pods: readonly Pod[] }
+  | { readonly kind: "external"; readonly cidr: string };
+
+function podsOf(model: Model, workload: Workload): Pod[] {
+  return workload.pods.map((i) => model.pods[i]).filter((p): p is Pod => p !== undefined);
+}
+
+function looksLikeAddress(text: string): boolean {
+  return /^[0-9.]+(\/\d+)?$/.test(text) || (text.includes(":") && /^[0-9a-fA-F:.]+(\/\d+)?$/.test(text));
+}
+
+export function resolveEndpoint(model: Model, text: string, flag: string): ResolvedEndpoint {
+  const byId = model.workloads.find((w) => w.id === text);
+  if (byId) return { kind: "workload", workload: byId, pods: podsOf(model, byId) };
+  if (looksLikeAddress(text)) {
+    let range: ReturnType<typeof parseCidr>;
+    try {
+      range = parseCidr(text);
+    } catch (e) {
+      if (e instanceof CidrError) throw new UsageError(`${flag}: "${text}" is not a valid IP address or CIDR`);
+      throw e;
+    }
+    // A single address that belongs to a known pod is that pod's workload.
+    if (range.start === range.end) {
+      const index = model.pods.findIndex((p) =>
+        p.ips.some((ip) => parseCidr(ip).start === range.start && parseCidr(ip).family === range.family),
+      );
+      const pod = model.pods[index];
+      const workload = pod && model.workloads.find((w) => w.id === pod.workload);
+      if (pod && workload) return { kind: "workload", workload, pods: [pod] };
+    }
+    return { kind: "external", cidr: range.text };
+  }
+  const byName = model.workloads.filter((w) => w.name === text || w.id.endsWith(`/${text}`));
+  if (byName.length === 1 && byName[0])
+    return { kind: "workload", workload: byName[0], pods: podsOf(model, byName[0]) };
+  if (byName.length > 1)
+    throw new UsageError(
+      `${flag}: "${text}" is ambiguous: ${byName.map((w) => w.id).join(", ")}; use <namespace>/<name>`,
+    );
+  const known = model.workloads.map((w) => w.id);
+  const shown = known.slice(0, 20).join(", ") + (known.length > 20 ? ", …" : "");
+  throw new UsageError(`${flag}: no workload "${text}" (known: ${shown || "none"})`);
+}
+
+export function endpointName(endpoint: ResolvedEndpoint): string {
+  return endpoint.kind === "workload" ? endpoint.workload.id : endpoint.cidr;
+}

@@ -1,0 +1,77 @@
+import type { DirectionOutcome, RuleOutcome } from "../analyze/cluster/evaluate-cluster.js";
+import { describePeer, describePort, describeRanges } from "../analyze/cluster/describe.js";
+import type { ReachResult } from "../analyze/reach/reach.js";
+import type { Decision, Verdict } from "../analyze/verdict.js";
+import { formatRef } from "../model/source-ref.js";
+
+export const REACH_FORMATS = ["text", "json"] as const;
+export type ReachFormat = (typeof REACH_FORMATS)[number];
+
+function where(d: Decision): string {
+  if (d.file === undefined) return "";
+  const id = d.namespace === undefined ? d.name : `${d.namespace}/${d.name}`;
+  return `  [${d.kind} ${id} ${d.file}:${d.line}]`;
+}
+
+function headline(result: ReachResult): string {
+  const word = result.allowed ? (result.partial ? "ALLOWED (for some pods only)" : "ALLOWED") : "DENIED";
+  return `${word}  ${result.from} → ${result.to}  ${result.protocol}/${result.port}`;
+}
+
+export function verdictLines(verdict: Verdict): string[] {
+  const lines: string[] = [];
+  for (const layer of verdict.layers) {
+    lines.push(`  ${layer.layer} layer: ${layer.allowed ? "allowed" : "denied"}`);
+    for (const d of layer.decidedBy) lines.push(`    - ${d.why}${where(d)}`);
+  }
+  return lines;
+}
+
+export function reachText(result: ReachResult): string {
+  return `${[headline(result), ...verdictLines(result.verdict)].join("\n")}\n`;
+}
+
+function ruleLine(r: RuleOutcome, direction: string): string {
+  const peer = r.peer === undefined ? "✗ no peer matches" : `✓ ${describePeer(r.peer)}`;
+  const port = r.port === undefined ? "✗ no port matches" : `✓ ${describePort(r.port)}`;
+  const verdict = r.peer !== undefined && r.port !== undefined ? "→ allows" : "→ no match";
+  const peerLine = r.peer !== undefined && r.peer !== "any" ? ` (line ${r.peer.line})` : "";
+  const portLine = r.port !== undefined && r.port !== "all" && r.port.line !== undefined ? ` (line ${r.port.line})` : "";
+  return `        ${direction} rule at ${r.rule.file}:${r.rule.line}: ${direction === "egress" ? "to" : "from"} ${peer}${peerLine}; ports ${port}${portLine} ${verdict}`;
+}
+
+function directionLines(d: DirectionOutcome, self: string, other: string): string[] {
+  const title = d.direction === "egress" ? `egress from ${self}` : `ingress to ${self}`;
+  if (!d.applies) return [`    ${title}: not policed (external address)`];
+  if (!d.isolated) return [`    ${title}: allowed — no NetworkPolicy selects ${self} for ${d.direction} (not isolated)`];
+  const lines = [
+    `    ${title}: ${d.allowed ? "allowed" : "DENIED"} — isolated by ${d.policies.length} polic${d.policies.length === 1 ? "y" : "ies"}; the union of their rules decides`,
+  ];
+  for (const p of d.policies) {
+    lines.push(`      ${formatRef(p.policy)}${p.rules.length === 0 ? ": no rules (allows nothing)" : ""}`);
+    for (const r of p.rules) lines.push(ruleLine(r, d.direction));
+  }
+  if (!d.allowed && d.partial && d.partial.length > 0)
+    lines.push(`      rules cover only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`);
+  if (!d.allowed) lines.push(`      no rule allows ${other}`);
+  return lines;
+}
+
+export function explainText(result: ReachResult): string {
+  const lines = [headline(result), ...verdictLines(result.verdict), ""];
+  for (const pair of result.pairs) {
+    lines.push(`  ${pair.from} → ${pair.to}: ${pair.outcome.allowed ? "allowed" : "denied"}`);
+    if (pair.outcome.loopback) {
+      lines.push("    loopback: a single pod talking to itself is never subject to NetworkPolicy");
+      continue;
+    }
+    lines.push(...directionLines(pair.outcome.egress, pair.from, pair.to));
+    lines.push(...directionLines(pair.outcome.ingress, pair.to, pair.from));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** JSON with address ranges as strings (bigint does not serialize). */
+export function reachJson(result: ReachResult): string {
+  return `${JSON.stringify(result, (_key, value) => (typeof value === "bigint" ? value.toString() : value), 2)}\n`;
+}
