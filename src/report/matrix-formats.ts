@@ -13,7 +13,7 @@ function mark(pair: MatrixPair): string {
 export function matrixText(matrix: WorkloadMatrix): string {
   const ids = matrix.workloads;
   const n = ids.length;
-  const width = String(n).length + 2;
+  const width = String(n).length + 3;
   const nameWidth = Math.max(4, ...ids.map((id) => id.length));
   const lines: string[] = [];
   lines.push(`Connectivity matrix (${queryLabel(matrix)}), rows = from, columns = to`);
@@ -53,7 +53,14 @@ export function matrixCsv(matrix: WorkloadMatrix): string {
   const rows = ["from,to,allowed,ports,partial,loopback"];
   for (const p of matrix.pairs)
     rows.push(
-      [p.from, p.to, String(p.allowed), portList(matrix.ports.get(p.ports)).join(" "), String(p.partial), String(p.loopback)]
+      [
+        p.from,
+        p.to,
+        String(p.allowed),
+        portList(matrix.ports.get(p.ports)).join(" "),
+        String(p.partial),
+        String(p.loopback),
+      ]
         .map(csvField)
         .join(","),
     );
@@ -85,7 +92,9 @@ export function matrixDot(matrix: WorkloadMatrix): string {
   const lines = ["digraph ward {", "  rankdir=LR;", "  node [shape=box];"];
   for (const id of matrix.workloads) lines.push(`  ${dotId(id)};`);
   for (const p of allowedEdges(matrix))
-    lines.push(`  ${dotId(p.from)} -> ${dotId(p.to)} [label=${dotId(edgeLabel(matrix, p))}${p.partial ? ", style=dashed" : ""}];`);
+    lines.push(
+      `  ${dotId(p.from)} -> ${dotId(p.to)} [label=${dotId(edgeLabel(matrix, p))}${p.partial ? ", style=dashed" : ""}];`,
+    );
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
-import type { DirectionOutcome, RuleOutcome } from "../analyze/cluster/evaluate-cluster.js";
 import { describePeer, describePort, describeRanges } from "../analyze/cluster/describe.js";
+import type { DirectionOutcome, RuleOutcome } from "../analyze/cluster/evaluate-cluster.js";
 import type { ReachResult } from "../analyze/reach/reach.js";
 import type { Decision, Verdict } from "../analyze/verdict.js";
 import { formatRef } from "../model/source-ref.js";
@@ -36,14 +36,16 @@ function ruleLine(r: RuleOutcome, direction: string): string {
   const port = r.port === undefined ? "✗ no port matches" : `✓ ${describePort(r.port)}`;
   const verdict = r.peer !== undefined && r.port !== undefined ? "→ allows" : "→ no match";
   const peerLine = r.peer !== undefined && r.peer !== "any" ? ` (line ${r.peer.line})` : "";
-  const portLine = r.port !== undefined && r.port !== "all" && r.port.line !== undefined ? ` (line ${r.port.line})` : "";
+  const portLine =
+    r.port !== undefined && r.port !== "all" && r.port.line !== undefined ? ` (line ${r.port.line})` : "";
   return `        ${direction} rule at ${r.rule.file}:${r.rule.line}: ${direction === "egress" ? "to" : "from"} ${peer}${peerLine}; ports ${port}${portLine} ${verdict}`;
 }
 
 function directionLines(d: DirectionOutcome, self: string, other: string): string[] {
   const title = d.direction === "egress" ? `egress from ${self}` : `ingress to ${self}`;
   if (!d.applies) return [`    ${title}: not policed (external address)`];
-  if (!d.isolated) return [`    ${title}: allowed — no NetworkPolicy selects ${self} for ${d.direction} (not isolated)`];
+  if (!d.isolated)
+    return [`    ${title}: allowed — no NetworkPolicy selects ${self} for ${d.direction} (not isolated)`];
   const lines = [
     `    ${title}: ${d.allowed ? "allowed" : "DENIED"} — isolated by ${d.policies.length} polic${d.policies.length === 1 ? "y" : "ies"}; the union of their rules decides`,
   ];

@@ -69,12 +69,13 @@ function directionReasons(d: DirectionOutcome, who: string, other: string, what:
     d.partial && d.partial.length > 0
       ? `; rules cover only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`
       : "";
-  return d.policies.map((p) =>
-    decision(
-      `${verb} ${who} denied: this policy isolates it and none of its ${p.rules.length} ${d.direction} rule(s) allows ${other} on ${what}${partial}`,
-      p.policy,
-    ),
-  );
+  return d.policies.map((p) => {
+    const rules =
+      p.rules.length === 0
+        ? `it has no ${d.direction} rules`
+        : `none of its ${p.rules.length} ${d.direction} rule${p.rules.length === 1 ? "" : "s"} allows ${other} on ${what}`;
+    return decision(`${verb} ${who} denied: this policy isolates it and ${rules}${partial}`, p.policy);
+  });
 }
 
 export function clusterVerdict(outcome: ClusterOutcome, from: string, to: string, what: string): Verdict {

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from "commander";
+import { InputError, UsageError } from "../errors/input-error.js";
+
+/** Exit codes: 0 ok, 1 denied or findings, 2 bad input or usage, 3 internal error. */
+export const EXIT = { ok: 0, finding: 1, input: 2, internal: 3 } as const;
+
+function program(): Command {
+  const cli = new Command("ward")
+    .description("Who can talk to whom, on which port, with which identity — and why.")
+    .version("0.1.0")
+    .option("-v, --verbose", "list objects Ward does not evaluate, and load statistics")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const formatOption = (choices: string[]) => new Option("--format <format>", "output format").choices(choices);
+
+  cli
+    .command("matrix")
+    .description("every ordered pair of workloads: allowed or denied, on which ports")
+    .argument("<paths...>", "files, directories or - for stdin")
+    .option("--port <port>", "decide one port instead of listing allowed ports")
+    .option("--protocol <protocol>", "TCP, UDP or SCTP (default TCP)")
+    .addOption(formatOption(["text", "json", "csv", "md", "dot", "mermaid"]))
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { matrix } = await import("./matrix.js");
+      process.exitCode = await matrix(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
+  for (const [name, description] of [
+    ["reach", "is this connection allowed? exit 0 allowed, 1 denied"],
+    ["explain", "every policy, rule, peer and port that decides a connection, with file:line"],
+  ] as const) {
+    cli
+      .command(name)
+      .description(description)
+      .argument("<paths...>", "files, directories or - for stdin")
+      .requiredOption("--from <endpoint>", "workload id <namespace>/<name>, workload name, IP or CIDR")
+      .requiredOption("--to <endpoint>", "workload id <namespace>/<name>, workload name, IP or CIDR")
+      .requiredOption("--port <port>", "destination port")
+      .option("--protocol <protocol>", "TCP, UDP or SCTP (default TCP)")
+      .addOption(formatOption(["text", "json"]))
+      .action(async (paths: string[], opts, cmd: Command) => {
+        const commands = await import("./reach.js");
+        process.exitCode = await commands[name](paths, { ...cmd.optsWithGlobals(), ...opts });
+      });
+  }
+  return cli;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return EXIT.ok;
+      return EXIT.input;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`error: ${error.problems.length} problem(s) in the input\n${error.message}\n`);
+      return EXIT.input;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT.input;
+    }
+    process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.WARD_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT.internal;
+  }
+}
+
+process.exitCode = await main(process.argv);
