@@ -1,0 +1,72 @@
+/** The kinds Ward evaluates; every other object goes to Model.ignored. */
+export type EvaluatedKind =
+  | "Namespace"
+  | "Pod"
+  | "Deployment"
+  | "StatefulSet"
+  | "DaemonSet"
+  | "ReplicaSet"
+  | "ReplicationController"
+  | "Job"
+  | "CronJob"
+  | "Service"
+  | "ServiceAccount"
+  | "NetworkPolicy";
+
+export type ControllerKind =
+  | "Deployment"
+  | "StatefulSet"
+  | "DaemonSet"
+  | "ReplicaSet"
+  | "ReplicationController"
+  | "Job"
+  | "CronJob";
+
+// The API groups each kind is served from (current and older versions of the same shape). A kind with the same name
+// from another group (a Knative "Service", a CRD) is something else, and ignored.
+const GROUPS: Record<EvaluatedKind, readonly string[]> = {
+  Namespace: [""],
+  Pod: [""],
+  Service: [""],
+  ServiceAccount: [""],
+  ReplicationController: [""],
+  Deployment: ["apps", "extensions"],
+  DaemonSet: ["apps", "extensions"],
+  ReplicaSet: ["apps", "extensions"],
+  StatefulSet: ["apps"],
+  Job: ["batch"],
+  CronJob: ["batch"],
+  NetworkPolicy: ["networking.k8s.io"],
+};
+
+function isEvaluatedKind(kind: string): kind is EvaluatedKind {
+  return Object.hasOwn(GROUPS, kind);
+}
+
+export function isControllerKind(kind: string): kind is ControllerKind {
+  return (
+    kind === "Deployment" ||
+    kind === "StatefulSet" ||
+    kind === "DaemonSet" ||
+    kind === "ReplicaSet" ||
+    kind === "ReplicationController" ||
+    kind === "Job" ||
+    kind === "CronJob"
+  );
+}
+
+/** The evaluated kind of an object, or undefined when Ward ignores it. A missing apiVersion is accepted. */
+export function classify(kind: string, apiVersion: string | undefined): EvaluatedKind | undefined {
+  if (!isEvaluatedKind(kind)) return undefined;
+  if (apiVersion === undefined) return kind;
+  // Only networking.k8s.io/v1 NetworkPolicy is evaluated (extensions/v1beta1 had other semantics).
+  if (kind === "NetworkPolicy") return apiVersion === "networking.k8s.io/v1" ? kind : undefined;
+  const slash = apiVersion.indexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
+  return GROUPS[kind].includes(group) ? kind : undefined;
+}
+
+/** Kinds without a namespace. */
+export function isClusterScoped(kind: EvaluatedKind): boolean {
+  return kind === "Namespace";
+}

@@ -1,0 +1,171 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+
+/** One step into a parsed value: a mapping key or a sequence index. */
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+/** "spec.ingress[0].ports[1].port" */
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += out === "" ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+/**
+ * Finds the line of a node inside a parsed document. Lines are looked up lazily, only for the few nodes that need one
+ * (objects, rules, peers, ports, problems), so the happy path never pays for positions it does not use.
+ */
+export interface Locator {
+  /** 1-based line of the node at `path` (for a mapping entry: its key), or of the nearest ancestor that exists. */
+  lineOf(path: Path): number;
+  /** A locator rooted at the node at `path` (or at the nearest ancestor that exists). */
+  child(path: Path): Locator;
+}
+
+/**
+ * Position tables written by the fast YAML and JSON parsers, keyed by the parsed object or array:
+ * a mapping has [key, line, key, line, …], a sequence has [line of item 0, line of item 1, …].
+ * Containers deeper than RECORDED_DEPTH get a table only when the document is parsed again for positions.
+ */
+export const POSITIONS = new WeakMap<object, (string | number)[]>();
+
+/** The root container is at depth 1; a List's `items` is at depth 2. */
+export const RECORDED_DEPTH = 2;
+
+/**
+ * The positions of one document parsed by the fast YAML parser or the JSON parser. To stay fast, those parsers record
+ * positions only near the root (enough for the line of each document and List item); the first lookup that goes
+ * deeper parses the document again with every position recorded (the same value, so the same paths).
+ */
+export class DocumentPositions {
+  private full: unknown;
+
+  constructor(
+    private readonly value: unknown,
+    private readonly line: number,
+    private readonly reparse: (() => unknown) | undefined,
+  ) {}
+
+  lineOf(path: Path): number {
+    const shallow = walkTables(this.value, this.line, path);
+    if (shallow.complete || this.reparse === undefined) return shallow.line;
+    this.full ??= this.reparse();
+    return walkTables(this.full, this.line, path).line;
+  }
+}
+
+/** Follows `path` through POSITIONS; `complete` is false when a container on the way has no table. */
+function walkTables(root: unknown, rootLine: number, path: Path): { line: number; complete: boolean } {
+  let value = root;
+  let line = rootLine;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") break;
+    const table = POSITIONS.get(value);
+    if (table === undefined) return { line, complete: false };
+    if (Array.isArray(value)) {
+      if (typeof segment !== "number") break;
+      const itemLine = table[segment];
+      if (typeof itemLine !== "number") break;
+      line = itemLine;
+      value = value[segment];
+    } else {
+      const key = String(segment);
+      let found = -1;
+      // Search from the end: with duplicate keys (JSON), the last one wins, as in JSON.parse.
+      for (let i = table.length - 2; i >= 0; i -= 2) {
+        if (table[i] === key) {
+          found = i;
+          break;
+        }
+      }
+      if (found < 0) break;
+      line = table[found + 1] as number;
+      value = (value as Record<string, unknown>)[key];
+    }
+  }
+  return { line, complete: true };
+}
+
+/** Locator over a document parsed by the fast YAML parser or the JSON parser. */
+export class TableLocator implements Locator {
+  constructor(
+    private readonly positions: DocumentPositions,
+    private readonly prefix: Path = [],
+  ) {}
+
+  lineOf(path: Path): number {
+    return this.positions.lineOf(this.prefix.length === 0 ? path : [...this.prefix, ...path]);
+  }
+
+  child(path: Path): Locator {
+    return new TableLocator(this.positions, [...this.prefix, ...path]);
+  }
+}
+
+/** Locator over a document parsed by the `yaml` library (the fallback for YAML the fast parser does not handle). */
+export class NodeLocator implements Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly node: unknown,
+    private readonly counter: LineCounter,
+    private readonly lineOffset: number,
+    private readonly line: number,
+  ) {}
+
+  private lineAt(offset: number): number {
+    return this.counter.linePos(offset).line + this.lineOffset;
+  }
+
+  private walk(path: Path): { node: unknown; line: number } {
+    let node = this.node;
+    let line = this.line;
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      if (isMap(node)) {
+        const key = String(segment);
+        let pair: (typeof node.items)[number] | undefined;
+        for (const item of node.items) {
+          const k = isScalar(item.key) ? item.key.value : item.key;
+          if (String(k ?? "") === key) pair = item;
+        }
+        if (pair === undefined) break;
+        const keyNode = pair.key as Node | null;
+        const range = keyNode?.range ?? (pair.value as Node | null)?.range;
+        if (range) line = this.lineAt(range[0]);
+        node = pair.value;
+      } else if (isSeq(node)) {
+        if (typeof segment !== "number") break;
+        const item = node.items[segment] as Node | undefined;
+        if (item === undefined) break;
+        if (item?.range) line = this.lineAt(item.range[0]);
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return { node, line };
+  }
+
+  lineOf(path: Path): number {
+    return this.walk(path).line;
+  }
+
+  child(path: Path): Locator {
+    const { node, line } = this.walk(path);
+    return new NodeLocator(this.doc, node, this.counter, this.lineOffset, line);
+  }
+}
+
+/** For documents without positions: every node is at the document's line. */
+export class FixedLocator implements Locator {
+  constructor(private readonly line: number) {}
+  lineOf(): number {
+    return this.line;
+  }
+  child(): Locator {
+    return this;
+  }
+}
