@@ -28,38 +28,24 @@ type Loaded =
  */
 export function buildModel(inputs: InputText[]): Model {
   const diag = new Diagnostics();
-  const objects: RawObject[] = [];
-  for (const input of inputs) {
-    const parsed = parseDocuments(input);
-    diag.problems.push(...parsed.problems);
-    for (const doc of parsed.documents) objects.push(...collectObjects(doc, diag));
-  }
-
   const ignored: SourceRef[] = [];
   // Keyed by kind/namespace/name: a later definition replaces an earlier one, as with kubectl apply.
   const loaded = new Map<string, Loaded>();
-  for (const obj of objects) {
-    const kind = classify(obj.kind, obj.apiVersion);
-    if (kind === undefined) {
-      ignored.push(ignoredRef(obj));
-      continue;
+  for (const input of inputs) {
+    const parsed = parseDocuments(input);
+    diag.problems.push(...parsed.problems);
+    for (const doc of parsed.documents) {
+      for (const obj of collectObjects(doc, diag)) {
+        const kind = classify(obj.kind, obj.apiVersion);
+        if (kind === undefined) {
+          ignored.push(ignoredRef(obj));
+          continue;
+        }
+        stripNulls(obj.value);
+        const item = load(obj, kind, diag);
+        if (item !== undefined) register(loaded, item, diag);
+      }
     }
-    stripNulls(obj.value);
-    const item = load(obj, kind, diag);
-    if (item === undefined) continue;
-    const id = item.identity;
-    const key = `${id.kind}/${id.namespace ?? ""}/${id.name}`;
-    const previous = loaded.get(key);
-    if (previous !== undefined) {
-      const where = `${previous.identity.ref.file}:${previous.identity.ref.line}`;
-      diag.warn(
-        "duplicate-object",
-        `${id.kind} ${id.namespace === undefined ? "" : `${id.namespace}/`}${id.name} is defined again: this definition replaces the one at ${where}`,
-        id.site,
-      );
-      loaded.delete(key);
-    }
-    loaded.set(key, item);
   }
   if (diag.problems.length > 0) throw new InputError(diag.problems);
 
@@ -108,6 +94,22 @@ export function buildModel(inputs: InputText[]): Model {
     ignored,
     warnings: diag.warnings,
   };
+}
+
+function register(loaded: Map<string, Loaded>, item: Loaded, diag: Diagnostics): void {
+  const id = item.identity;
+  const key = `${id.kind}/${id.namespace ?? ""}/${id.name}`;
+  const previous = loaded.get(key);
+  if (previous !== undefined) {
+    const where = `${previous.identity.ref.file}:${previous.identity.ref.line}`;
+    diag.warn(
+      "duplicate-object",
+      `${id.kind} ${id.namespace === undefined ? "" : `${id.namespace}/`}${id.name} is defined again: this definition replaces the one at ${where}`,
+      id.site,
+    );
+    loaded.delete(key);
+  }
+  loaded.set(key, item);
 }
 
 function load(obj: RawObject, kind: NonNullable<ReturnType<typeof classify>>, diag: Diagnostics): Loaded | undefined {

@@ -47,7 +47,7 @@ export function readIdentity(
   const site: Site = { file: obj.file, locator: obj.locator };
   const name = meta?.name;
   if (name === undefined || name === "") {
-    diag.error("missing-name", `${obj.kind} has no metadata.name`, site, meta === undefined ? [] : ["metadata"]);
+    diag.error("missing-name", `${obj.kind} has no name`, site, ["metadata", "name"]);
     return undefined;
   }
   const rule = NAME_RULES[options.nameRule];

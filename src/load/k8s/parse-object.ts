@@ -58,15 +58,24 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+const EXPECTED: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  string: "a string",
+  number: "a number",
+  boolean: "a boolean",
+};
+
 function reportIssue(issue: Issue, diag: Diagnostics, site: Site): void {
   const path = issue.path as PathSegment[];
   const field = formatPath(path);
   if (issue.code === "invalid_type") {
     if (issue.input === undefined) {
-      diag.error("missing-field", `${field} is required`, site, path);
+      diag.error("missing-field", `required field "${String(path.at(-1) ?? field)}" is missing`, site, path);
       return;
     }
-    const expected = issue.expected === "record" || issue.expected === "object" ? "a mapping" : issue.expected;
+    const expected = EXPECTED[issue.expected] ?? issue.expected;
     diag.error("invalid-type", `expected ${expected}, got ${describe(issue.input)}`, site, path);
     return;
   }

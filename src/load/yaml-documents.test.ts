@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { parseDocuments } from "./yaml-documents.js";
+
+function parse(text: string, file = "m.yaml") {
+  return parseDocuments({ file, text });
+}
+
+describe("parseDocuments", () => {
+  it("splits multi-document YAML, skips empty documents and records where each starts", () => {
+    const { documents, problems } = parse("---\na: 1\n---\n---\n# nothing\n---\n\nb: 2\n...\nc: 3\n");
+    expect(problems).toEqual([]);
+    expect(documents.map((d) => [d.value, d.line])).toEqual([
+      [{ a: 1 }, 2],
+      [{ b: 2 }, 8],
+      [{ c: 3 }, 10],
+    ]);
+  });
+
+  it("parses documents outside the fast subset with the yaml library, with the same lines", () => {
+    const text = "a: 1\n---\nbase: &b\n  x: 1\ncopy: *b\nlist:\n  - !!str 5\n---\nz:\n  - q\n";
+    const { documents } = parse(text);
+    expect(documents.map((d) => d.value)).toEqual([
+      { a: 1 },
+      { base: { x: 1 }, copy: { x: 1 }, list: ["5"] },
+      { z: ["q"] },
+    ]);
+    const [, second, third] = documents;
+    expect(second?.line).toBe(3);
+    expect(second?.locator.lineOf(["list", 0])).toBe(7);
+    expect(second?.locator.child(["base"]).lineOf(["x"])).toBe(4);
+    expect(third?.locator.lineOf(["z", 0])).toBe(10);
+  });
+
+  it("reports a YAML syntax error with its line and keeps the other documents", () => {
+    const { documents, problems } = parse("a: 1\n---\nb: [1, 2\nc: 3\n---\nd: 4\n");
+    expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { d: 4 }]);
+    expect(problems.map((p) => [p.code, p.file, p.line])).toEqual([["yaml-syntax", "m.yaml", 4]]);
+  });
+
+  it("reads JSON text with the JSON parser, also in a .yaml file", () => {
+    const { documents } = parse('{\n  "kind": "Pod",\n  "metadata": {"name": "x"}\n}\n', "pod.yaml");
+    expect(documents.map((d) => d.value)).toEqual([{ kind: "Pod", metadata: { name: "x" } }]);
+    expect(documents[0]?.locator.lineOf(["metadata", "name"])).toBe(3);
+  });
+
+  it("reads YAML flow style that is not JSON in a .yaml file", () => {
+    expect(parse("{kind: Pod, metadata: {name: x}}\n").documents.map((d) => d.value)).toEqual([
+      { kind: "Pod", metadata: { name: "x" } },
+    ]);
+  });
+
+  it("reports a JSON syntax error in a .json file with its line", () => {
+    const { problems } = parse('{\n  "kind": "Pod",\n  "metadata": }\n', "pod.json");
+    expect(problems.map((p) => [p.code, p.line])).toEqual([["json-syntax", 3]]);
+  });
+
+  it("handles CRLF line ends and a byte order mark", () => {
+    const { documents } = parse("\ufeffa: 1\r\nb:\r\n  - x\r\n---\r\nc: |\r\n  text\r\n");
+    expect(documents.map((d) => d.value)).toEqual([{ a: 1, b: ["x"] }, { c: "text\n" }]);
+    expect(documents[0]?.locator.lineOf(["b", 0])).toBe(3);
+  });
+
+  it("reads a document that starts on its --- line", () => {
+    const { documents } = parse("a: 1\n--- {b: 2}\n--- |\n  text\n");
+    expect(documents.map((d) => [d.value, d.line])).toEqual([
+      [{ a: 1 }, 1],
+      [{ b: 2 }, 2],
+      ["text\n", 3],
+    ]);
+  });
+
+  it("honours directives through the yaml library", () => {
+    const { documents } = parse("%YAML 1.1\n---\na: yes\n");
+    expect(documents.map((d) => d.value)).toEqual([{ a: true }]);
+  });
+
+  it("reads YAML 1.1 scalars as kubectl does: yes/no/on/off are booleans, timestamps stay strings", () => {
+    const { documents } = parse("a: yes\nb: off\nc: 2024-01-01T00:00:00Z\nd: 0755\n");
+    expect(documents[0]?.value).toEqual({ a: true, b: false, c: "2024-01-01T00:00:00Z", d: 493 });
+  });
+});
