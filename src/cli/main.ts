@@ -45,6 +45,17 @@ function program(): Command {
         process.exitCode = await commands[name](paths, { ...cmd.optsWithGlobals(), ...opts });
       });
   }
+  cli
+    .command("verify")
+    .description("compare an intent (ward.yaml) with the configuration; exit 1 on any difference")
+    .argument("<intent>", "the intent file (ward.yaml)")
+    .argument("<paths...>", "files, directories or - for stdin")
+    .addOption(formatOption(["text", "json", "md"]))
+    .action(async (intent: string, paths: string[], opts, cmd: Command) => {
+      const { verify } = await import("./verify.js");
+      process.exitCode = await verify(intent, paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
   return cli;
 }
 
