@@ -56,6 +56,20 @@ function program(): Command {
       process.exitCode = await verify(intent, paths, { ...cmd.optsWithGlobals(), ...opts });
     });
 
+  cli
+    .command("generate")
+    .description("least-privilege policies from an intent (ward.yaml) or from observed flows")
+    .argument("[paths...]", "the workloads (files, directories or -): selectors come from their labels")
+    .option("--from-intent <file>", "the intent file (ward.yaml)")
+    .option("--from-flows <files...>", "Hubble JSON, AWS VPC flow logs (v2) or Ward JSONL files")
+    .option("--target <target>", "networkpolicy (default), istio or cilium")
+    .option("--mode <mode>", "with --from-flows: audit, deny, relax or enforce (default)")
+    .option("--cluster <paths...>", "with --from-flows: the cluster, to map flow endpoints to workloads")
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { generate } = await import("./generate.js");
+      process.exitCode = await generate(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
   return cli;
 }
 

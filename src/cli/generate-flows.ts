@@ -1,0 +1,3 @@
+export async function generateFromFlowsCommand(_p: string[], _o: unknown): Promise<number> {
+  return 3;
+}
