@@ -70,6 +70,39 @@ function program(): Command {
       process.exitCode = await generate(paths, { ...cmd.optsWithGlobals(), ...opts });
     });
 
+  cli
+    .command("diff")
+    .description("connectivity delta between two configurations; exit 1 when it changed")
+    .argument("<old>", "the configuration before (file or directory)")
+    .argument("<new>", "the configuration after (file or directory)")
+    .addOption(formatOption(["text", "json", "md"]))
+    .action(async (before: string, after: string, opts, cmd: Command) => {
+      const { diff } = await import("./diff.js");
+      process.exitCode = await diff(before, after, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
+  cli
+    .command("blast-radius")
+    .description("everything reachable from a compromised workload, transitively, with the path of each hop")
+    .argument("<paths...>", "files, directories or - for stdin")
+    .requiredOption("--from <workload>", "the compromised workload: <namespace>/<name> or a unique name")
+    .option("--hops <n>", "stop after n hops")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { blastRadius } = await import("./blast-radius.js");
+      process.exitCode = await blastRadius(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
+  cli
+    .command("exposure")
+    .description("for each workload: who can reach it from outside its namespace, and which rules allow it")
+    .argument("<paths...>", "files, directories or - for stdin")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { exposure } = await import("./exposure.js");
+      process.exitCode = await exposure(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
   return cli;
 }
 
