@@ -1,5 +1,5 @@
 import { formatAddress } from "../../model/cidr.js";
-import { formatSelector } from "../../model/labels.js";
+import { formatSelector, isEmptySelector } from "../../model/labels.js";
 import type { Peer } from "../../model/policy.js";
 import { formatPortSpec, type PortSpec } from "../../model/ports.js";
 import type { AddressRanges } from "../address-set.js";
@@ -14,7 +14,7 @@ export function describePeer(peer: Peer | "any"): string {
     peer.namespaces.kind === "same"
       ? `namespace ${peer.namespaces.namespace}`
       : `namespaces ${formatSelector(peer.namespaces.selector)}`;
-  return `pods ${formatSelector(peer.pods)} in ${ns}`;
+  return `${isEmptySelector(peer.pods) ? "all pods" : `pods ${formatSelector(peer.pods)}`} in ${ns}`;
 }
 
 export function describePort(port: PortSpec | "all"): string {
