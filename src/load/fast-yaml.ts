@@ -148,8 +148,9 @@ class FastYamlParser {
   /** A seq entry "- key: v" is re-read as a node starting at column `overrideCol` of line `overrideLine`. */
   private overrideLine = -1;
   private overrideCol = 0;
-  /** End column of the last scalar or flow collection read. */
+  /** End column and line index of the last scalar or flow collection read. */
   private endCol = 0;
+  private endLine = 0;
   /** Depth of the container being read (the root is 1); positions are kept up to `recordDepth`. */
   private depth = 0;
 
@@ -219,8 +220,7 @@ class FastYamlParser {
     for (let k = this.i - 1; k >= 0 && this.indentOf(k) < 0; k--) if ((this.lines[k] as string).trim() !== "") bail();
     const c = text.charCodeAt(indent);
     if (c === 124 || c === 62) bail(); // | or > in a sequence entry
-    const value = this.inline(text, indent, this.i + 1);
-    this.consume();
+    const value = this.inline(this.i, indent, parent);
     if (this.next() > parent) bail();
     return value;
   }
@@ -330,38 +330,189 @@ class FastYamlParser {
     }
     const c = text.charCodeAt(j);
     if (c === 124 || c === 62) return this.blockScalar(text, j, indent);
-    const value = this.inline(text, j, line);
-    if (this.next() > indent) bail(); // a multi-line plain scalar, or an error
+    const value = this.inline(line - 1, j, indent);
+    if (this.next() > indent) bail(); // more-indented content after a value: an error
     return value;
   }
 
-  /** A scalar or flow collection on line `line` that must end the line (but for a comment). */
-  private inline(text: string, col: number, line: number): unknown {
+  /**
+   * A value starting at column `col` of line `li`: a flow collection (on that line), or a scalar, which may continue
+   * on more-indented lines (go-yaml wraps long strings at 80 columns). Leaves `this.i` after the value's last line.
+   * `parent` is the indentation of the enclosing collection.
+   */
+  private inline(li: number, col: number, parent: number): unknown {
+    const text = this.lines[li] as string;
     const c = text.charCodeAt(col);
     let value: unknown;
-    if (c === DQUOTE) value = this.doubleQuoted(text, col);
-    else if (c === SQUOTE) value = this.singleQuoted(text, col);
-    else if (c === 91 || c === 123) value = this.flowNode(text, col, line);
-    else return this.plain(text, col);
+    let last = li;
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = c === DQUOTE ? this.scanDoubleQuoted(text, col) : this.scanSingleQuoted(text, col);
+      if (close >= 0) value = c === DQUOTE ? this.doubleQuoted(text, col) : this.singleQuoted(text, col);
+      else {
+        value =
+          c === DQUOTE ? this.multiLineDoubleQuoted(li, col, parent) : this.multiLineSingleQuoted(li, col, parent);
+        last = this.endLine;
+      }
+    } else if (c === 91 || c === 123) {
+      value = this.flowNode(text, col, li + 1);
+    } else {
+      value = this.plain(li, col, parent);
+      this.i = this.endLine + 1;
+      this.overrideLine = -1;
+      return value;
+    }
     const end = this.endCol;
+    const closing = this.lines[last] as string;
     let k = end;
-    while (text.charCodeAt(k) === SPACE) k++;
-    if (k < text.length && !(text.charCodeAt(k) === HASH && k > end)) bail();
+    while (closing.charCodeAt(k) === SPACE) k++;
+    if (k < closing.length && !(closing.charCodeAt(k) === HASH && k > end)) bail();
+    this.i = last + 1;
+    this.overrideLine = -1;
     return value;
   }
 
-  /** A single-line plain scalar in block context, up to a comment. */
-  private plain(text: string, col: number): unknown {
+  /** A plain scalar in block context, folded over continuation lines indented more than `parent`. */
+  private plain(li: number, col: number, parent: number): unknown {
+    const text = this.lines[li] as string;
     const c = text.charCodeAt(col);
     if (c < 128 && INDICATOR[c] === 1) {
       if (!(c === DASH && col + 1 < text.length && text.charCodeAt(col + 1) !== SPACE)) bail();
     }
-    let end = text.indexOf(" #", col);
-    if (end < 0) end = text.length;
+    const comment = text.indexOf(" #", col);
+    let end = comment < 0 ? text.length : comment;
     while (end > col && text.charCodeAt(end - 1) === SPACE) end--;
-    const s = text.slice(col, end);
+    let s = text.slice(col, end);
     if (s.includes(": ") || s.endsWith(":")) bail();
+    this.endLine = li;
+    if (comment >= 0) return resolvePlain(s); // a comment ends the scalar (more lines would be an error)
+    let blanks = 0;
+    for (let k = li + 1; k < this.end; k++) {
+      const t = this.lines[k] as string;
+      let n = 0;
+      while (t.charCodeAt(n) === SPACE) n++;
+      if (n === t.length) {
+        blanks++;
+        continue;
+      }
+      if (n <= parent) break;
+      let e = t.length;
+      while (t.charCodeAt(e - 1) === SPACE) e--;
+      const part = t.slice(n, e);
+      const first = part.charCodeAt(0);
+      if (first === HASH) break; // a comment line ends the scalar
+      // Indicators, ": " and " #" on continuation lines: left to the library.
+      if (first < 128 && INDICATOR[first] === 1) bail();
+      if (part.includes(": ") || part.includes(" #") || part.endsWith(":")) bail();
+      s += blanks > 0 ? "\n".repeat(blanks) : " ";
+      s += part;
+      blanks = 0;
+      this.endLine = k;
+    }
     return resolvePlain(s);
+  }
+
+  /** The first content line after a line break inside a quoted scalar: its index and indentation, or bail. */
+  private continuation(from: number, parent: number): { line: number; indent: number; blanks: number } {
+    let blanks = 0;
+    for (let k = from; k < this.end; k++) {
+      const t = this.lines[k] as string;
+      let n = 0;
+      while (t.charCodeAt(n) === SPACE) n++;
+      if (n === t.length) {
+        blanks++;
+        continue;
+      }
+      if (n <= parent) bail();
+      return { line: k, indent: n, blanks };
+    }
+    return bail(); // unterminated
+  }
+
+  /** A single-quoted scalar over several lines: line breaks fold to a space, empty lines to newlines. */
+  private multiLineSingleQuoted(li: number, col: number, parent: number): string {
+    let text = this.lines[li] as string;
+    let out = text.slice(col + 1).replaceAll("''", "'");
+    for (;;) {
+      let e = out.length;
+      while (out.charCodeAt(e - 1) === SPACE) e--;
+      out = out.slice(0, e);
+      const next = this.continuation(li + 1, parent);
+      li = next.line;
+      text = this.lines[li] as string;
+      out += next.blanks > 0 ? "\n".repeat(next.blanks) : " ";
+      for (let k = next.indent; k < text.length; k++) {
+        if (text.charCodeAt(k) !== SQUOTE) continue;
+        if (text.charCodeAt(k + 1) === SQUOTE) {
+          k++;
+          continue;
+        }
+        this.endCol = k + 1;
+        this.endLine = li;
+        return out + text.slice(next.indent, k).replaceAll("''", "'");
+      }
+      out += text.slice(next.indent).replaceAll("''", "'");
+    }
+  }
+
+  /** A double-quoted scalar over several lines, with escapes and escaped line breaks. */
+  private multiLineDoubleQuoted(li: number, col: number, parent: number): string {
+    let text = this.lines[li] as string;
+    let j = col + 1;
+    let out = "";
+    let kept = 0; // out up to here is not trailing white space of the line
+    for (;;) {
+      if (j >= text.length) {
+        // A line break: drop the line's trailing spaces, then fold.
+        let e = out.length;
+        while (e > kept && out.charCodeAt(e - 1) === SPACE) e--;
+        out = out.slice(0, e);
+        const next = this.continuation(li + 1, parent);
+        li = next.line;
+        text = this.lines[li] as string;
+        j = next.indent;
+        out += next.blanks > 0 ? "\n".repeat(next.blanks) : " ";
+        kept = out.length;
+        continue;
+      }
+      const ch = text.charCodeAt(j);
+      if (ch === DQUOTE) {
+        this.endCol = j + 1;
+        this.endLine = li;
+        return out;
+      }
+      if (ch !== BACKSLASH) {
+        out += text[j];
+        j++;
+        if (ch !== SPACE) kept = out.length;
+        continue;
+      }
+      const e = text[j + 1];
+      if (e === undefined) {
+        // An escaped line break: nothing is added, and the next line's indentation is dropped.
+        const next = this.continuation(li + 1, parent);
+        if (next.blanks > 0) bail();
+        li = next.line;
+        text = this.lines[li] as string;
+        j = next.indent;
+        kept = out.length;
+        continue;
+      }
+      const simple = ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+        j += 2;
+      } else {
+        const length = HEX_ESCAPE_LENGTH[e];
+        if (length === undefined) bail();
+        const hex = text.slice(j + 2, j + 2 + length);
+        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail();
+        const code = Number.parseInt(hex, 16);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) bail();
+        out += String.fromCodePoint(code);
+        j += 2 + length;
+      }
+      kept = out.length;
+    }
   }
 
   /** Index just after the closing quote, or -1 when the scalar does not close on this line. */
