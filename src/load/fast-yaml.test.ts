@@ -91,6 +91,9 @@ const ACCEPTED: Record<string, string> = {
   "block scalar then comment": 'a: |\n  {"json": true}\n# comment\nb: 2\n',
   "trailing blank lines in clip scalar": "a: |\n  x\n\n\nb: 1\n",
   "block scalar in a sequence item mapping": "- a: |\n    x\n  b: 1\n",
+  "block scalars with an indentation indicator":
+    "a: |2\n    leading spaces\n  then less\nb:\n  c: |-4\n       x\n      y\nd: >2-\n  p\n  q\n",
+  "indentation indicator in a sequence item mapping": "- a: |2\n     x\n    y\n  b: 1\n",
   "indented document": "  a: 1\n  b: 2\n",
   "top-level sequence": "- 1\n- a: b\n",
   "scalar on the next line": "a:\n  value\nb: 1\n",
@@ -142,7 +145,7 @@ const BAILS: Record<string, string> = {
   "flow trailing comma": "a: [1, 2, ]\n",
   "implicit pair in flow sequence": "a: [b: c]\n",
   "key without value in flow mapping": "a: {b}\n",
-  "block scalar with indentation indicator": "a: |2\n   x\n",
+  "block scalar less indented than its indicator": "a: |4\n  x\n",
   "empty block scalar": "a: |\nb: 1\n",
   "block scalar without final newline": "a: |\n  x",
   "more-indented folded line": "a: >\n  x\n    y\n",

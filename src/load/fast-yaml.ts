@@ -720,26 +720,28 @@ class FastYamlParser {
     const folded = text.charCodeAt(col) === 62;
     let k = col + 1;
     let chomp: "clip" | "strip" | "keep" = "clip";
-    const ind = text.charCodeAt(k);
-    if (ind === DASH) {
-      chomp = "strip";
-      k++;
-    } else if (ind === 43) {
-      chomp = "keep";
+    let explicit = 0; // indentation indicator (go-yaml writes one when the text starts with spaces)
+    for (let h = 0; h < 2; h++) {
+      const ch = text.charCodeAt(k);
+      if (ch === DASH && chomp === "clip") chomp = "strip";
+      else if (ch === 43 && chomp === "clip") chomp = "keep";
+      else if (ch >= 49 && ch <= 57 && explicit === 0) explicit = ch - 48;
+      else break;
       k++;
     }
     const afterHeader = k;
     k = this.skipSpaces(text, k);
-    if (k < text.length && !(text.charCodeAt(k) === HASH && k > afterHeader)) bail(); // indentation indicator, …
+    if (k < text.length && !(text.charCodeAt(k) === HASH && k > afterHeader)) bail();
 
     const lines = this.lines;
     let li = this.i;
     if (li >= this.end) bail();
     const first = lines[li] as string;
-    let contentIndent = 0;
-    while (first.charCodeAt(contentIndent) === SPACE) contentIndent++;
+    let firstIndent = 0;
+    while (first.charCodeAt(firstIndent) === SPACE) firstIndent++;
+    const contentIndent = explicit > 0 ? indent + explicit : firstIndent;
     // Empty scalars and leading blank lines are left to the library.
-    if (contentIndent === first.length || contentIndent <= indent) bail();
+    if (firstIndent === first.length || firstIndent < contentIndent || contentIndent <= indent) bail();
 
     const parts: string[] = [];
     let blanks = 0;

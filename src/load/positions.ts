@@ -169,3 +169,40 @@ export class FixedLocator implements Locator {
     return this;
   }
 }
+
+/** A locator rooted at `prefix` inside another locator. */
+class SubLocator implements Locator {
+  constructor(
+    private readonly parent: Locator,
+    private readonly prefix: Path,
+  ) {}
+  lineOf(path: Path): number {
+    return this.parent.lineOf([...this.prefix, ...path]);
+  }
+  child(path: Path): Locator {
+    return new SubLocator(this.parent, [...this.prefix, ...path]);
+  }
+}
+
+/** A List document read item by item: `items[i]` has its own locator, the rest is the root's. */
+export class ListLocator implements Locator {
+  constructor(
+    private readonly root: Locator,
+    private readonly items: readonly { readonly line: number; readonly locator: Locator }[],
+  ) {}
+
+  private item(path: Path): { line: number; locator: Locator } | undefined {
+    return path[0] === "items" && typeof path[1] === "number" ? this.items[path[1]] : undefined;
+  }
+
+  lineOf(path: Path): number {
+    const item = this.item(path);
+    if (item === undefined) return this.root.lineOf(path);
+    return path.length === 2 ? item.line : item.locator.lineOf(path.slice(2));
+  }
+
+  child(path: Path): Locator {
+    const item = this.item(path);
+    return item === undefined ? new SubLocator(this, path) : item.locator.child(path.slice(2));
+  }
+}

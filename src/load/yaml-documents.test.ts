@@ -69,6 +69,55 @@ describe("parseDocuments", () => {
     ]);
   });
 
+  it("reads a List item by item when one item needs the yaml library", () => {
+    const text = [
+      "apiVersion: v1",
+      "items:",
+      "- kind: ConfigMap",
+      "  data:",
+      "    a: &x one",
+      "    b: *x",
+      "- kind: Pod",
+      "  metadata:",
+      "    name: p",
+      "# between items",
+      "- kind: Pod",
+      "  metadata: {name: q}",
+      "kind: List",
+      "metadata:",
+      '  resourceVersion: ""',
+      "",
+    ].join("\n");
+    const { documents, problems } = parse(text);
+    expect(problems).toEqual([]);
+    expect(documents.map((d) => d.value)).toEqual([
+      {
+        apiVersion: "v1",
+        items: [
+          { kind: "ConfigMap", data: { a: "one", b: "one" } },
+          { kind: "Pod", metadata: { name: "p" } },
+          { kind: "Pod", metadata: { name: "q" } },
+        ],
+        kind: "List",
+        metadata: { resourceVersion: "" },
+      },
+    ]);
+    const at = documents[0]?.locator;
+    expect([0, 1, 2].map((i) => at?.lineOf(["items", i]))).toEqual([3, 7, 11]);
+    expect(at?.lineOf(["items", 0, "data", "b"])).toBe(6);
+    expect(at?.lineOf(["items", 1, "metadata", "name"])).toBe(9);
+    expect(at?.child(["items", 2]).lineOf(["metadata", "name"])).toBe(12);
+    expect(at?.lineOf(["kind"])).toBe(13);
+    expect(at?.lineOf(["metadata", "resourceVersion"])).toBe(15);
+  });
+
+  it("reports a syntax error in one List item at its line", () => {
+    const text = "items:\n  - a: 1\n  - b: [1\n  - c: 3\nkind: List\n";
+    const { documents, problems } = parse(text);
+    expect(problems.map((p) => [p.code, p.line])).toEqual([["yaml-syntax", 3]]);
+    expect(documents.map((d) => d.value)).toEqual([{ items: [{ a: 1 }, { c: 3 }], kind: "List" }]);
+  });
+
   it("honours directives through the yaml library", () => {
     const { documents } = parse("%YAML 1.1\n---\na: yes\n");
     expect(documents.map((d) => d.value)).toEqual([{ a: true }]);

@@ -2,7 +2,7 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import type { InputProblem } from "../errors/input-error.js";
 import { FastYamlBail, fastParseDocument, YAML_OPTIONS } from "./fast-yaml.js";
 import { JsonSyntaxError, parseJsonDocuments, reparseJsonDocument } from "./json-documents.js";
-import { DocumentPositions, type Locator, NodeLocator, TableLocator } from "./positions.js";
+import { DocumentPositions, ListLocator, type Locator, NodeLocator, TableLocator } from "./positions.js";
 import type { InputText } from "./read-inputs.js";
 
 /** One parsed document: its plain value, and where its nodes are. */
@@ -101,9 +101,92 @@ function parseOne(file: string, lines: string[], begin: number, bodyStart: numbe
       if (!(error instanceof FastYamlBail)) throw error;
     }
   }
+  if (bodyStart >= 0 && parseListByItems(file, lines, bodyStart, end, out)) return;
   const parsed = parseWithLibrary(file, lines.slice(begin, end).join("\n"), begin);
   out.documents.push(...parsed.documents);
   out.problems.push(...parsed.problems);
+}
+
+const ITEMS_KEY = /^items:\s*(?:#.*)?$/;
+const SEQUENCE_ENTRY = /^( *)-(?: |$)/;
+
+/**
+ * A List (kubectl get -o yaml) that the fast parser cannot read as a whole is read item by item, so that one odd
+ * item (an anchor, a tab in a ConfigMap) goes to the slow library alone, not ten thousand pods with it. Returns false
+ * when the document is not shaped like kubectl's output (a root `items:` key, then a block sequence).
+ */
+function parseListByItems(file: string, lines: string[], bodyStart: number, end: number, out: ParsedText): boolean {
+  let itemsLine = -1;
+  for (let k = bodyStart; k < end; k++) {
+    if (ITEMS_KEY.test(lines[k] as string)) {
+      itemsLine = k;
+      break;
+    }
+  }
+  if (itemsLine < 0) return false;
+  // The items: one chunk per "- " line at the sequence's indentation.
+  const starts: number[] = [];
+  let seqIndent = -1;
+  let regionEnd = end;
+  for (let k = itemsLine + 1; k < end; k++) {
+    const line = lines[k] as string;
+    const trimmed = line.trimStart();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const indent = line.length - trimmed.length;
+    const entry = SEQUENCE_ENTRY.exec(line);
+    if (seqIndent < 0) {
+      if (entry === null) return false;
+      seqIndent = indent;
+    }
+    if (indent < seqIndent || (indent === seqIndent && entry === null)) {
+      regionEnd = k;
+      break;
+    }
+    if (indent === seqIndent) starts.push(k);
+  }
+  if (starts.length === 0) return false;
+
+  // The root without its items (blank lines in their place, so that lines keep their numbers).
+  const rootLines = lines.slice();
+  rootLines.fill("", itemsLine + 1, regionEnd);
+  let root: ReturnType<typeof fastParseDocument>;
+  try {
+    root = fastParseDocument(rootLines, bodyStart, end);
+  } catch (error) {
+    if (error instanceof FastYamlBail) return false;
+    throw error;
+  }
+  if (root === null || typeof root.value !== "object" || root.value === null || Array.isArray(root.value)) return false;
+
+  const values: unknown[] = [];
+  const items: { line: number; locator: Locator }[] = [];
+  starts.forEach((start, i) => {
+    const stop = starts[i + 1] ?? regionEnd;
+    let seq: ParsedText;
+    try {
+      const doc = fastParseDocument(lines, start, stop);
+      const reparse = () => fastParseDocument(lines, start, stop, true)?.value;
+      const locator = new TableLocator(new DocumentPositions(doc?.value, doc?.line ?? start + 1, reparse));
+      seq = { documents: doc === null ? [] : [{ file, value: doc.value, line: doc.line, locator }], problems: [] };
+    } catch (error) {
+      if (!(error instanceof FastYamlBail)) throw error;
+      seq = parseWithLibrary(file, lines.slice(start, stop).join("\n"), start);
+    }
+    out.problems.push(...seq.problems);
+    const doc = seq.documents[0];
+    if (doc === undefined || !Array.isArray(doc.value)) return;
+    for (let j = 0; j < doc.value.length; j++) {
+      values.push(doc.value[j]);
+      items.push({ line: doc.locator.lineOf([j]), locator: doc.locator.child([j]) });
+    }
+  });
+  const value = root.value as Record<string, unknown>;
+  value.items = values;
+  const rootLocator = new TableLocator(
+    new DocumentPositions(value, root.line, () => fastParseDocument(rootLines, bodyStart, end, true)?.value),
+  );
+  out.documents.push({ file, value, line: root.line, locator: new ListLocator(rootLocator, items) });
+  return true;
 }
 
 /** Parses with the `yaml` library; `lineOffset` is the number of lines before `text` in the file. */

@@ -6,7 +6,8 @@ import type { Flow, FlowEndpoint } from "./flow.js";
 export type Skip = { readonly skip: string };
 
 type HubbleEndpoint = { namespace?: string; pod_name?: string; labels?: string[] };
-type HubbleL4 = Partial<Record<Protocol, { source_port?: number; destination_port?: number }>> & Record<string, unknown>;
+type HubbleL4 = Partial<Record<Protocol, { source_port?: number; destination_port?: number }>> &
+  Record<string, unknown>;
 type HubbleFlow = {
   verdict?: string;
   IP?: { source?: string; destination?: string };
@@ -17,7 +18,12 @@ type HubbleFlow = {
 };
 
 // Labels Cilium adds that name the pod itself rather than its workload; they must not end up in a selector.
-const PER_POD = new Set(["pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name", "pod-template-generation"]);
+const PER_POD = new Set([
+  "pod-template-hash",
+  "controller-revision-hash",
+  "statefulset.kubernetes.io/pod-name",
+  "pod-template-generation",
+]);
 
 /** Hubble labels "k8s:app=frontend" → {app: frontend}; Cilium's own io.* labels and other sources are left out. */
 function labelsOf(list: readonly string[] | undefined): { labels: Labels; world: boolean } {

@@ -1,5 +1,5 @@
-import { InputError, type InputProblem } from "../../errors/input-error.js";
 import { readFile } from "node:fs/promises";
+import { InputError, type InputProblem } from "../../errors/input-error.js";
 import { STDIN_NAME } from "../read-inputs.js";
 import type { Flow } from "./flow.js";
 import { parseHubble } from "./hubble.js";
@@ -37,7 +37,7 @@ export function parseFlows(inputs: readonly { file: string; text: string }[]): F
             ? parseWardFlow(obj, file, line)
             : "flow" in obj || "verdict" in obj
               ? parseHubble(obj, file, line)
-              : "a JSON line must be a Hubble flow ({\"flow\": …}) or a Ward flow ({\"from\", \"to\", \"port\"})";
+              : 'a JSON line must be a Hubble flow ({"flow": …}) or a Ward flow ({"from", "to", "port"})';
       } else result = parseVpc(t, file, line);
       if (typeof result === "string") problems.push({ code: "invalid-flow", message: result, file, line });
       else if ("skip" in result) skipped.set(result.skip, (skipped.get(result.skip) ?? 0) + 1);
@@ -54,7 +54,9 @@ export async function readFlows(paths: readonly string[], stdin?: () => Promise<
   const problems: InputProblem[] = [];
   for (const p of paths) {
     try {
-      inputs.push(p === "-" && stdin ? { file: STDIN_NAME, text: await stdin() } : { file: p, text: await readFile(p, "utf8") });
+      inputs.push(
+        p === "-" && stdin ? { file: STDIN_NAME, text: await stdin() } : { file: p, text: await readFile(p, "utf8") },
+      );
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       problems.push({

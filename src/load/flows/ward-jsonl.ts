@@ -26,7 +26,8 @@ function endpoint(e: z.output<typeof endpointSchema>): FlowEndpoint | string {
   if (typeof e === "string") {
     if (isValidIp(e)) return { ip: e };
     const [ns, name, extra] = e.split("/");
-    if (!ns || !name || extra !== undefined) return `"${e}" is neither a workload id <namespace>/<name> nor an IP address`;
+    if (!ns || !name || extra !== undefined)
+      return `"${e}" is neither a workload id <namespace>/<name> nor an IP address`;
     return { workload: e, namespace: ns };
   }
   if (e.ip !== undefined && !isValidIp(e.ip)) return `invalid ip "${e.ip}"`;
@@ -43,5 +44,14 @@ export function parseWardFlow(value: unknown, file: string, line: number): Flow 
   const to = endpoint(r.data.to);
   if (typeof from === "string") return `from: ${from}`;
   if (typeof to === "string") return `to: ${to}`;
-  return { from, to, port: r.data.port, protocol: r.data.protocol ?? "TCP", verdict: r.data.verdict ?? "allowed", format: "ward", file, line };
+  return {
+    from,
+    to,
+    port: r.data.port,
+    protocol: r.data.protocol ?? "TCP",
+    verdict: r.data.verdict ?? "allowed",
+    format: "ward",
+    file,
+    line,
+  };
 }
