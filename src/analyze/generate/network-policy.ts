@@ -51,11 +51,15 @@ const DNS_PORTS = [
 ];
 
 /** Least privilege as NetworkPolicies: default-deny and DNS per governed namespace, then each path on each isolated end. */
-export function networkPolicies(plan: GenerationPlan, warnings: string[]): Manifest[] {
+export function networkPolicies(
+  plan: GenerationPlan,
+  warnings: string[],
+  parts: { baseline: boolean; paths: boolean } = { baseline: true, paths: true },
+): Manifest[] {
   const governed = new Set(plan.namespaces);
   const names = new NameRegistry();
   const out: Manifest[] = [];
-  for (const ns of plan.namespaces) {
+  for (const ns of parts.baseline ? plan.namespaces : []) {
     out.push(
       networkPolicy(ns, names.take(ns, "default-deny"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
     );
@@ -68,7 +72,7 @@ export function networkPolicies(plan: GenerationPlan, warnings: string[]): Manif
         }),
       );
   }
-  if (plan.dns && governed.has(plan.dnsTarget.namespace)) {
+  if (parts.baseline && plan.dns && governed.has(plan.dnsTarget.namespace)) {
     const ns = plan.dnsTarget.namespace;
     // Every pod of every namespace may ask the DNS servers: an empty namespaceSelector selects all namespaces.
     out.push(
@@ -79,7 +83,7 @@ export function networkPolicies(plan: GenerationPlan, warnings: string[]): Manif
       }),
     );
   }
-  for (const p of plan.paths) out.push(...pathPolicies(p, governed, names, warnings));
+  if (parts.paths) for (const p of plan.paths) out.push(...pathPolicies(p, governed, names, warnings));
   return out;
 }
 
