@@ -299,8 +299,8 @@ class FastYamlParser {
     let k = text.indexOf(":", col);
     while (k >= 0) {
       if (k + 1 >= text.length || text.charCodeAt(k + 1) === SPACE) {
-        const comment = text.indexOf(" #", col);
-        return comment >= 0 && comment < k ? -1 : k;
+        const comment = text.lastIndexOf(" #", k - 2);
+        return comment >= col ? -1 : k;
       }
       k = text.indexOf(":", k + 1);
     }

@@ -56,7 +56,7 @@ function collect(
   }
   const items = value.items;
   if ((rawKind === "List" || rawKind.endsWith("List")) && (Array.isArray(items) || rawKind === "List")) {
-    if (items === undefined) return; // an empty List
+    if (items === undefined || items === null) return; // an empty List
     if (!Array.isArray(items)) {
       diag.error("invalid-type", `items must be a list, got ${describeValue(items)}`, site, ["items"]);
       return;

@@ -5,14 +5,23 @@ import type { NetworkPolicyData, NetworkPolicyPeerData, NetworkPolicyPortData } 
 import { checkSelector } from "./selectors.js";
 import { checkPortName, checkProtocol, isValidPortNumber } from "./validate-common.js";
 
+// The same few CIDRs appear in many policies: parse each once.
+const CIDRS = new Map<string, Cidr | undefined>();
+
 /** A CIDR as IsValidCIDR accepts it (an address with a prefix length), or undefined. */
 export function parseStrictCidr(text: string): Cidr | undefined {
-  if (!text.includes("/")) return undefined;
-  try {
-    return parseCidr(text);
-  } catch {
-    return undefined;
+  if (CIDRS.has(text)) return CIDRS.get(text);
+  let cidr: Cidr | undefined;
+  if (text.includes("/")) {
+    try {
+      cidr = parseCidr(text);
+    } catch {
+      cidr = undefined;
+    }
   }
+  if (CIDRS.size >= 10_000) CIDRS.clear();
+  CIDRS.set(text, cidr);
+  return cidr;
 }
 
 /** The rules of k8s pkg/apis/networking/validation (validation.go) ValidateNetworkPolicySpec. */
