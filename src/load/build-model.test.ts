@@ -463,6 +463,28 @@ describe("NetworkPolicy", () => {
     ]);
   });
 
+  it("explains label values that YAML read as numbers or booleans", () => {
+    try {
+      load("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: {version: 1.10, canary: yes}\n");
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InputError).problems.map((p) => [p.code, p.line, p.path, p.message])).toEqual([
+        [
+          "invalid-type",
+          5,
+          "metadata.labels.version",
+          "expected a string, got number 1.1 (quote it to make it a string)",
+        ],
+        [
+          "invalid-type",
+          5,
+          "metadata.labels.canary",
+          "expected a string, got boolean true (quote it to make it a string)",
+        ],
+      ]);
+    }
+  });
+
   it("treats a null rule entry as an empty rule, as the API server decodes it", () => {
     const model = load(policy("  podSelector: {}\n  ingress:\n  -\n"));
     expect(model.policies[0]?.ingress).toMatchObject([{ peers: "any", ports: "all" }]);

@@ -76,7 +76,13 @@ function reportIssue(issue: Issue, diag: Diagnostics, site: Site): void {
       return;
     }
     const expected = EXPECTED[issue.expected] ?? issue.expected;
-    diag.error("invalid-type", `expected ${expected}, got ${describe(issue.input)}`, site, path);
+    const input = issue.input;
+    // YAML reads yes, true, 1.10 or 0755 unquoted as booleans and numbers.
+    const hint =
+      issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")
+        ? ` (quote it to make it a string)`
+        : "";
+    diag.error("invalid-type", `expected ${expected}, got ${describe(input)}${hint}`, site, path);
     return;
   }
   if (issue.code === "invalid_union") {
