@@ -485,6 +485,13 @@ describe("NetworkPolicy", () => {
     }
   });
 
+  it("treats null fields as absent, as the API server decodes them", () => {
+    const model = load(policy("  podSelector:\n  policyTypes:\n  ingress:\n  - from:\n    ports:\n  egress:\n"));
+    expect(model.policies[0]).toMatchObject({ podSelector: EVERYTHING, ingress: [{ peers: "any", ports: "all" }] });
+    expect(model.policies[0]?.egress).toBeUndefined();
+    expect(warnings(model).map((w) => w.code)).toEqual(["missing-pod-selector", "undefined-namespace"]);
+  });
+
   it("treats a null rule entry as an empty rule, as the API server decodes it", () => {
     const model = load(policy("  podSelector: {}\n  ingress:\n  -\n"));
     expect(model.policies[0]?.ingress).toMatchObject([{ peers: "any", ports: "all" }]);
@@ -692,6 +699,32 @@ describe("pods and workloads", () => {
         line: 13,
       },
     ]);
+  });
+
+  it("requires a controller's pod template", () => {
+    expect(problems("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n")).toEqual([
+      { code: "missing-field", line: 4, path: "spec.template" },
+    ]);
+  });
+
+  it("checks names and namespaces", () => {
+    expect(problems(pod("Bad_Name")).map((p) => [p.code, p.line, p.path])).toEqual([
+      ["invalid-name", 4, "metadata.name"],
+    ]);
+    expect(
+      problems("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: my.ns\n").map((p) => [
+        p.code,
+        p.line,
+        p.path,
+      ]),
+    ).toEqual([["invalid-name", 5, "metadata.namespace"]]);
+  });
+
+  it("warns when a bare Pod and a controller share a workload id", () => {
+    const model = load(`${SHOP}${deployment("web", "")}---\n${pod("web")}`);
+    expect(model.workloads.map((w) => [w.id, w.kind, w.pods.length])).toEqual([["shop/web", "Deployment", 1]]);
+    expect(model.pods.map((p) => [p.name, p.fromTemplate])).toEqual([["web", false]]);
+    expect(warnings(model)).toEqual([{ code: "workload-id-collision", line: 6 }]);
   });
 
   it("checks container ports", () => {
