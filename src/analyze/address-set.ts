@@ -52,3 +52,27 @@ export function ipInBlock(block: IpBlock, ip: Cidr): boolean {
 export function coversWhole(ranges: AddressRanges, range: Cidr): boolean {
   return ranges.length === 1 && ranges[0]?.[0] === range.start && ranges[0][1] === range.end;
 }
+
+/** Is every address of `inner` in `outer` (both normalized)? */
+export function rangesContain(outer: AddressRanges, inner: AddressRanges): boolean {
+  return inner.every(([s, e]) => outer.some(([os, oe]) => os <= s && e <= oe));
+}
+
+/**
+ * Splits a range at every boundary of the given CIDRs (of its family), so that each part is either inside or outside
+ * each of them. Parts carry the range's family; their `text` is "start-end" (or the address) and `prefix` is -1.
+ */
+export function splitRange(range: Cidr, cuts: readonly Cidr[]): Cidr[] {
+  const points = new Set<bigint>([range.start]);
+  for (const c of cuts) {
+    if (c.family !== range.family) continue;
+    if (c.start > range.start && c.start <= range.end) points.add(c.start);
+    if (c.end + 1n > range.start && c.end + 1n <= range.end) points.add(c.end + 1n);
+  }
+  if (points.size === 1) return [range];
+  const sorted = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.map((start, i) => {
+    const end = i + 1 < sorted.length ? (sorted[i + 1] as bigint) - 1n : range.end;
+    return { text: `${range.text}[${start}-${end}]`, family: range.family, prefix: -1, start, end };
+  });
+}

@@ -38,6 +38,30 @@ function intersectRanges(a: Ranges, b: Ranges): Ranges {
   return out;
 }
 
+function subtractRanges(a: Ranges, b: Ranges): Ranges {
+  const out: [number, number][] = [];
+  for (const [s0, e] of a) {
+    let s = s0;
+    for (const [bs, be] of b) {
+      if (be < s || bs > e) continue;
+      if (bs > s) out.push([s, bs - 1]);
+      s = be + 1;
+      if (s > e) break;
+    }
+    if (s <= e) out.push([s, e]);
+  }
+  return out;
+}
+
+/** The ports of `a` that are not in `b`. */
+export function subtractPorts(a: PortSet, b: PortSet): PortSet {
+  return {
+    TCP: subtractRanges(a.TCP, b.TCP),
+    UDP: subtractRanges(a.UDP, b.UDP),
+    SCTP: subtractRanges(a.SCTP, b.SCTP),
+  };
+}
+
 export function portSetOf(entries: readonly { protocol: Protocol; start: number; end: number }[]): PortSet {
   const by: Record<Protocol, [number, number][]> = { TCP: [], UDP: [], SCTP: [] };
   for (const e of entries) by[e.protocol].push([e.start, e.end]);
@@ -97,6 +121,7 @@ export class PortSetTable {
   private readonly ids = new Map<string, number>();
   private readonly unions = new Map<number, number>();
   private readonly intersections = new Map<number, number>();
+  private readonly differences = new Map<number, number>();
 
   constructor() {
     this.intern(EMPTY_PORTS);
@@ -144,6 +169,19 @@ export class PortSetTable {
     if (id === undefined) {
       id = this.intern(intersectPorts(this.get(a), this.get(b)));
       this.intersections.set(key, id);
+    }
+    return id;
+  }
+
+  /** a minus b, memoized. */
+  subtract(a: number, b: number): number {
+    if (b === PortSetTable.EMPTY || a === PortSetTable.EMPTY) return a;
+    if (a === b || b === PortSetTable.ALL) return PortSetTable.EMPTY;
+    const key = a * 0x200000 + b;
+    let id = this.differences.get(key);
+    if (id === undefined) {
+      id = this.intern(subtractPorts(this.get(a), this.get(b)));
+      this.differences.set(key, id);
     }
     return id;
   }

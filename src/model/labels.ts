@@ -1,3 +1,5 @@
+import { expressionMatches, formatExpression, type SelectorExpression } from "./selector-expression.js";
+
 export type Labels = Readonly<Record<string, string>>;
 
 export type SelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist";
@@ -12,12 +14,18 @@ export type LabelRequirement = {
 export type LabelSelector = {
   readonly matchLabels: Labels;
   readonly matchExpressions: readonly LabelRequirement[];
+  /** A selector expression (Calico), ANDed with the above. */
+  readonly expression?: SelectorExpression;
 };
 
 export const EVERYTHING: LabelSelector = { matchLabels: {}, matchExpressions: [] };
 
 export function isEmptySelector(selector: LabelSelector): boolean {
-  return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
+  return (
+    Object.keys(selector.matchLabels).length === 0 &&
+    selector.matchExpressions.length === 0 &&
+    (selector.expression === undefined || selector.expression.op === "all")
+  );
 }
 
 // Semantics from k8s.io/apimachinery/pkg/labels (selector.go): requirements are ANDed;
@@ -40,7 +48,8 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
   for (const [key, value] of Object.entries(selector.matchLabels)) {
     if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
   }
-  return selector.matchExpressions.every((req) => requirementMatches(req, labels));
+  if (!selector.matchExpressions.every((req) => requirementMatches(req, labels))) return false;
+  return selector.expression === undefined || expressionMatches(selector.expression, labels);
 }
 
 export function formatSelector(selector: LabelSelector): string {
@@ -50,5 +59,7 @@ export function formatSelector(selector: LabelSelector): string {
     else if (req.operator === "DoesNotExist") parts.push(`!${req.key}`);
     else parts.push(`${req.key} ${req.operator === "In" ? "in" : "notin"} (${req.values.join(",")})`);
   }
+  if (selector.expression !== undefined && selector.expression.op !== "all")
+    parts.push(formatExpression(selector.expression));
   return parts.length === 0 ? "{} (all)" : parts.join(",");
 }

@@ -31,31 +31,58 @@ export function reachText(result: ReachResult): string {
   return `${[headline(result), ...verdictLines(result.verdict)].join("\n")}\n`;
 }
 
+const VERB = { allow: "allows", deny: "denies", pass: "passes to the next tier", log: "logs (and goes on)" } as const;
+
 function ruleLine(r: RuleOutcome, direction: string): string {
   const peer = r.peer === undefined ? "✗ no peer matches" : `✓ ${describePeer(r.peer)}`;
   const port = r.port === undefined ? "✗ no port matches" : `✓ ${describePort(r.port)}`;
-  const verdict = r.peer !== undefined && r.port !== undefined ? "→ allows" : "→ no match";
+  const excluded =
+    r.excludedBy === undefined
+      ? ""
+      : `; ✗ excluded by ${"kind" in r.excludedBy ? describePeer(r.excludedBy) : describePort(r.excludedBy)}`;
+  const l7 =
+    r.l7 === "restricted"
+      ? "; L7: HTTP rules apply (give --method/--path to decide)"
+      : r.l7 === undefined
+        ? ""
+        : `; L7: request ${r.l7}`;
+  const verdict = r.matched ? `→ ${VERB[r.action]}` : "→ no match";
   const peerLine = r.peer !== undefined && r.peer !== "any" ? ` (line ${r.peer.line})` : "";
   const portLine =
     r.port !== undefined && r.port !== "all" && r.port.line !== undefined ? ` (line ${r.port.line})` : "";
-  return `        ${direction} rule at ${r.rule.file}:${r.rule.line}: ${direction === "egress" ? "to" : "from"} ${peer}${peerLine}; ports ${port}${portLine} ${verdict}`;
+  const action = r.action === "allow" ? "" : `${r.action} `;
+  return `        ${action}${direction} rule at ${r.rule.file}:${r.rule.line}: ${direction === "egress" ? "to" : "from"} ${peer}${peerLine}; ports ${port}${portLine}${excluded}${l7} ${verdict}`;
+}
+
+function decidedLine(d: DirectionOutcome): string {
+  const by = d.decidedBy;
+  if (by.kind === "rule")
+    return `decided by the first matching rule (${by.action}) at ${by.rule.rule.file}:${by.rule.rule.line}`;
+  if (by.kind === "isolated") return `isolated in tier ${by.tier} and no rule allows it`;
+  return d.policies.length === 0 ? "no policy selects it" : "no rule decides and nothing isolates it";
 }
 
 function directionLines(d: DirectionOutcome, self: string, other: string): string[] {
   const title = d.direction === "egress" ? `egress from ${self}` : `ingress to ${self}`;
-  if (!d.applies) return [`    ${title}: not policed (external address)`];
-  if (!d.isolated)
-    return [`    ${title}: allowed — no NetworkPolicy selects ${self} for ${d.direction} (not isolated)`];
+  if (!d.applies) return [`    ${title}: not policed (outside the cluster)`];
+  if (d.policies.length === 0)
+    return [`    ${title}: allowed — no policy selects ${self} for ${d.direction} (not isolated)`];
+  const isolating = d.policies.filter((p) => p.isolates).length;
   const lines = [
-    `    ${title}: ${d.allowed ? "allowed" : "DENIED"} — isolated by ${d.policies.length} polic${d.policies.length === 1 ? "y" : "ies"}; the union of their rules decides`,
+    `    ${title}: ${d.allowed ? "allowed" : "DENIED"} — ${d.policies.length} polic${d.policies.length === 1 ? "y selects" : "ies select"} it (${isolating} isolating); ${decidedLine(d)}`,
   ];
+  let tier: string | undefined;
   for (const p of d.policies) {
+    if (p.tier !== tier) {
+      tier = p.tier;
+      lines.push(`      tier ${tier}:`);
+    }
     lines.push(`      ${formatRef(p.policy)}${p.rules.length === 0 ? ": no rules (allows nothing)" : ""}`);
     for (const r of p.rules) lines.push(ruleLine(r, d.direction));
   }
   if (!d.allowed && d.partial && d.partial.length > 0)
-    lines.push(`      rules cover only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`);
-  if (!d.allowed) lines.push(`      no rule allows ${other}`);
+    lines.push(`      policy allows only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`);
+  if (!d.allowed && d.decidedBy.kind === "isolated") lines.push(`      no rule allows ${other}`);
   return lines;
 }
 

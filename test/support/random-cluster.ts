@@ -3,7 +3,18 @@ import { parseCidr } from "../../src/model/cidr.js";
 import type { Namespace, Pod, Workload } from "../../src/model/endpoint.js";
 import type { LabelRequirement, LabelSelector, Labels } from "../../src/model/labels.js";
 import type { Model } from "../../src/model/model.js";
-import type { ClusterPolicy, Peer, PolicyRule } from "../../src/model/policy.js";
+import {
+  ADMIN_TIER,
+  BASELINE_TIER,
+  type ClusterPolicy,
+  DEFAULT_TIER,
+  DENY_FIRST_ORDER,
+  ENTITIES,
+  NETWORK_POLICY_ORDER,
+  type Peer,
+  type PolicyRule,
+  type RuleAction,
+} from "../../src/model/policy.js";
 import type { ContainerPort, PortSpec, Protocol } from "../../src/model/ports.js";
 
 /**
@@ -84,12 +95,32 @@ function peerArb(namespace: string): fc.Arbitrary<Peer> {
   );
 }
 
-function rulesArb(namespace: string, name: string): fc.Arbitrary<PolicyRule[] | undefined> {
-  const rule = fc.record({
-    peers: fc.oneof(fc.constant("any" as const), fc.array(peerArb(namespace), { minLength: 1, maxLength: 2 })),
-    ports: fc.oneof(fc.constant("all" as const), fc.array(portSpecArb, { minLength: 1, maxLength: 2 })),
-    source: fc.constant(ref("NetworkPolicy", name, namespace)),
-  });
+function rulesArb(
+  namespace: string,
+  name: string,
+  actions: readonly RuleAction[] = ["allow"],
+  extraPeers = false,
+): fc.Arbitrary<PolicyRule[] | undefined> {
+  const peer = extraPeers
+    ? fc.oneof(
+        peerArb(namespace),
+        fc.constantFrom(...ENTITIES).map((entity): Peer => ({ kind: "entity", entity, line: 1 })),
+        ipBlockArb.map((block): Peer => ({ kind: "ipBlock", block, externalOnly: true, line: 1 })),
+      )
+    : peerArb(namespace);
+  const rule = fc
+    .record({
+      action: fc.constantFrom(...actions),
+      peers: fc.oneof(fc.constant("any" as const), fc.array(peer, { minLength: 1, maxLength: 2 })),
+      ports: fc.oneof(fc.constant("all" as const), fc.array(portSpecArb, { minLength: 1, maxLength: 2 })),
+      notPeers: fc.option(fc.array(peerArb(namespace), { minLength: 1, maxLength: 1 }), { nil: undefined }),
+      notPorts: fc.option(fc.array(portSpecArb, { minLength: 1, maxLength: 1 }), { nil: undefined }),
+      source: fc.constant(ref("NetworkPolicy", name, namespace)),
+    })
+    .map(({ notPeers, notPorts, ...r }): PolicyRule => {
+      if (!extraPeers) return r;
+      return { ...r, ...(notPeers === undefined ? {} : { notPeers }), ...(notPorts === undefined ? {} : { notPorts }) };
+    });
   return fc.option(fc.array(rule, { maxLength: 3 }), { nil: undefined });
 }
 
@@ -104,9 +135,71 @@ const policyArb = (index: number): fc.Arbitrary<ClusterPolicy> =>
         podSelector,
         ...(ingress === undefined ? {} : { ingress }),
         ...(egress === undefined ? {} : { egress }),
+        tier: DEFAULT_TIER,
+        order: NETWORK_POLICY_ORDER,
+        isolates: { ingress: ingress !== undefined, egress: egress !== undefined },
         source: ref("NetworkPolicy", name, namespace),
       }));
   });
+
+/**
+ * A policy of any kind, in the general form: an AdminNetworkPolicy (priority 0..3, Allow/Deny/Pass, cluster-scoped),
+ * a NetworkPolicy, a Cilium-style deny-first policy in the NetworkPolicy tier (with entities and CIDRs outside the
+ * cluster), a Calico-style ordered policy (Allow/Deny/Pass/Log, notNets/notPorts) or the BaselineAdminNetworkPolicy.
+ */
+const mixedPolicyArb = (index: number): fc.Arbitrary<ClusterPolicy> =>
+  fc
+    .tuple(
+      fc.constantFrom("anp", "np", "cilium-deny", "cilium-allow", "calico", "banp"),
+      fc.constantFrom(...NAMESPACES),
+      fc.integer({ min: 0, max: 3 }),
+      fc.boolean(),
+    )
+    .chain(([kind, namespace, priority, flag]) => {
+      const name = `${kind}-${index}`;
+      if (kind === "np") return policyArb(index);
+      const clusterScoped = kind === "anp" || kind === "banp" || flag;
+      const actions: RuleAction[] =
+        kind === "anp"
+          ? ["allow", "deny", "pass"]
+          : kind === "banp"
+            ? ["allow", "deny"]
+            : kind === "cilium-deny"
+              ? ["deny"]
+              : kind === "cilium-allow"
+                ? ["allow"]
+                : ["allow", "deny", "pass", "log"];
+      const tier = kind === "anp" ? ADMIN_TIER : kind === "banp" ? BASELINE_TIER : DEFAULT_TIER;
+      const order =
+        kind === "cilium-deny" ? DENY_FIRST_ORDER : kind.startsWith("cilium") ? NETWORK_POLICY_ORDER : priority * 500;
+      return fc
+        .record({
+          podSelector: selectorArb,
+          namespaceSelector: selectorArb,
+          ingress: rulesArb(namespace, name, actions, true),
+          egress: rulesArb(namespace, name, actions, true),
+          optOut: fc.boolean(),
+        })
+        .map(({ podSelector, namespaceSelector, ingress, egress, optOut }): ClusterPolicy => {
+          const isolating = kind === "calico" || kind.startsWith("cilium");
+          return {
+            namespace: clusterScoped ? "" : namespace,
+            name,
+            podSelector,
+            ...(clusterScoped ? { namespaceSelector } : {}),
+            ...(ingress === undefined ? {} : { ingress }),
+            ...(egress === undefined ? {} : { egress }),
+            tier,
+            order,
+            // enableDefaultDeny: false opts a Cilium policy out of isolating.
+            isolates: {
+              ingress: isolating && ingress !== undefined && !(kind === "cilium-allow" && optOut),
+              egress: isolating && egress !== undefined && !(kind === "cilium-allow" && optOut),
+            },
+            source: ref(kind, name, clusterScoped ? undefined : namespace),
+          };
+        });
+    });
 
 const containerPortArb: fc.Arbitrary<ContainerPort> = fc.record(
   { name: fc.constantFrom(...PORT_NAMES), port: fc.constantFrom(...NUMBERS), protocol: fc.constantFrom(...PROTOCOLS) },
@@ -121,52 +214,59 @@ const podArb = fc.record({
   single: fc.boolean(),
 });
 
-/** A random cluster: up to 7 pods (each its own workload) and up to 6 policies. */
-export const randomCluster: fc.Arbitrary<Model> = fc
-  .record({
-    namespaceLabels: fc.tuple(labelsArb, labelsArb, labelsArb),
-    pods: fc.array(podArb, { minLength: 1, maxLength: 7 }),
-    policyCount: fc.integer({ min: 0, max: 6 }),
-  })
-  .chain(({ namespaceLabels, pods, policyCount }) =>
-    fc.tuple(...Array.from({ length: policyCount }, (_, i) => policyArb(i))).map((policies) => {
-      const namespaces = new Map<string, Namespace>(
-        NAMESPACES.map((name, i) => [
-          name,
-          { name, labels: { ...namespaceLabels[i], "kubernetes.io/metadata.name": name } },
-        ]),
-      );
-      const podList: Pod[] = pods.map((p, i) => ({
-        namespace: p.namespace,
-        name: `pod-${i}`,
-        labels: p.labels,
-        ips: p.ips,
-        ports: p.ports,
-        serviceAccount: "default",
-        hostNetwork: false,
-        workload: `${p.namespace}/pod-${i}`,
-        fromTemplate: false,
-        source: ref("Pod", `pod-${i}`, p.namespace),
-      }));
-      const workloads: Workload[] = pods.map((p, i) => ({
-        id: `${p.namespace}/pod-${i}`,
-        namespace: p.namespace,
-        name: `pod-${i}`,
-        kind: "Pod",
-        pods: [i],
-        single: p.single,
-        source: ref("Pod", `pod-${i}`, p.namespace),
-      }));
-      const model: Model = {
-        namespaces,
-        pods: podList,
-        workloads,
-        policies,
-        services: [],
-        serviceAccounts: [],
-        ignored: [],
-        warnings: [],
-      };
-      return model;
-    }),
-  );
+/** A random cluster: up to 7 pods (each its own workload) and up to 6 NetworkPolicies. */
+export const randomCluster: fc.Arbitrary<Model> = clusterOf(policyArb);
+
+/** A random cluster with policies of every kind mixed: ANP, NetworkPolicy, Cilium deny, Calico-style, BANP. */
+export const randomMixedCluster: fc.Arbitrary<Model> = clusterOf(mixedPolicyArb);
+
+function clusterOf(policy: (index: number) => fc.Arbitrary<ClusterPolicy>): fc.Arbitrary<Model> {
+  return fc
+    .record({
+      namespaceLabels: fc.tuple(labelsArb, labelsArb, labelsArb),
+      pods: fc.array(podArb, { minLength: 1, maxLength: 7 }),
+      policyCount: fc.integer({ min: 0, max: 6 }),
+    })
+    .chain(({ namespaceLabels, pods, policyCount }) =>
+      fc.tuple(...Array.from({ length: policyCount }, (_, i) => policy(i))).map((policies) => {
+        const namespaces = new Map<string, Namespace>(
+          NAMESPACES.map((name, i) => [
+            name,
+            { name, labels: { ...namespaceLabels[i], "kubernetes.io/metadata.name": name } },
+          ]),
+        );
+        const podList: Pod[] = pods.map((p, i) => ({
+          namespace: p.namespace,
+          name: `pod-${i}`,
+          labels: p.labels,
+          ips: p.ips,
+          ports: p.ports,
+          serviceAccount: "default",
+          hostNetwork: false,
+          workload: `${p.namespace}/pod-${i}`,
+          fromTemplate: false,
+          source: ref("Pod", `pod-${i}`, p.namespace),
+        }));
+        const workloads: Workload[] = pods.map((p, i) => ({
+          id: `${p.namespace}/pod-${i}`,
+          namespace: p.namespace,
+          name: `pod-${i}`,
+          kind: "Pod",
+          pods: [i],
+          single: p.single,
+          source: ref("Pod", `pod-${i}`, p.namespace),
+        }));
+        const model: Model = {
+          namespaces,
+          pods: podList,
+          workloads,
+          policies,
+          services: [],
+          serviceAccounts: [],
+          ignored: [],
+          warnings: [],
+        };
+        return model;
+      }),
+    );
+}

@@ -6,15 +6,27 @@ import type { AddressRanges } from "../address-set.js";
 
 export function describePeer(peer: Peer | "any"): string {
   if (peer === "any") return "any peer";
-  if (peer.kind === "ipBlock") {
-    const except = peer.block.except.map((e) => e.text);
-    return `ipBlock ${peer.block.cidr.text}${except.length ? ` except ${except.join(", ")}` : ""}`;
+  switch (peer.kind) {
+    case "ipBlock": {
+      const except = peer.block.except.map((e) => e.text);
+      const where = peer.externalOnly ? " (outside the cluster)" : "";
+      return `ipBlock ${peer.block.cidr.text}${except.length ? ` except ${except.join(", ")}` : ""}${where}`;
+    }
+    case "entity":
+      return `entity ${peer.entity}`;
+    case "fqdn":
+      return `FQDN ${peer.pattern}`;
+    case "nodes":
+      return `nodes ${formatSelector(peer.selector)} (not evaluated: no Node objects)`;
+    case "pods": {
+      const ns =
+        peer.namespaces.kind === "same"
+          ? `namespace ${peer.namespaces.namespace}`
+          : `namespaces ${formatSelector(peer.namespaces.selector)}`;
+      const sa = peer.serviceAccounts === undefined ? "" : ` with service account ${peer.serviceAccounts.join("|")}`;
+      return `${isEmptySelector(peer.pods) ? "all pods" : `pods ${formatSelector(peer.pods)}`} in ${ns}${sa}`;
+    }
   }
-  const ns =
-    peer.namespaces.kind === "same"
-      ? `namespace ${peer.namespaces.namespace}`
-      : `namespaces ${formatSelector(peer.namespaces.selector)}`;
-  return `${isEmptySelector(peer.pods) ? "all pods" : `pods ${formatSelector(peer.pods)}`} in ${ns}`;
 }
 
 export function describePort(port: PortSpec | "all"): string {

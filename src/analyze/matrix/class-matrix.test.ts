@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PROBE_PORTS, randomCluster } from "../../../test/support/random-cluster.js";
+import { PROBE_PORTS, randomCluster, randomMixedCluster } from "../../../test/support/random-cluster.js";
 import type { Model } from "../../model/model.js";
 import { evaluateCluster } from "../cluster/evaluate-cluster.js";
 import { podParty } from "../party.js";
@@ -39,6 +39,22 @@ describe("fast engine vs spec-literal reference", () => {
         expect(disagreements(model)).toEqual([]);
       }),
       { numRuns: 400, seed: 20261125 },
+    );
+  });
+
+  it("agrees on mixed ANP + NetworkPolicy + Cilium deny + Calico-style + BANP clusters", () => {
+    fc.assert(
+      fc.property(randomMixedCluster, (model) => {
+        expect(disagreements(model)).toEqual([]);
+      }),
+      { numRuns: 300, seed: 20261126 },
+    );
+  });
+
+  it("agrees on mixed clusters with a fresh random seed", () => {
+    fc.assert(
+      fc.property(randomMixedCluster, (model) => disagreements(model).length === 0),
+      { numRuns: 100 },
     );
   });
 

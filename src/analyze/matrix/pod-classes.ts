@@ -19,6 +19,8 @@ export type PodClass = {
   /** Index (into PodClasses.blocks) of every ipBlock that contains one of the pods' IPs. */
   readonly blocks: ReadonlySet<number>;
   readonly namedPortsKey: string;
+  /** The pods' service account (part of the class only when some peer selects by service account). */
+  readonly serviceAccount: string;
 };
 
 export type PodClasses = {
@@ -44,14 +46,15 @@ function labelsKey(labels: Labels): string {
     .join("\u0001");
 }
 
-function collectBlocks(model: Model): { blocks: IpBlock[]; blockIndex: Map<string, number> } {
+function collectBlocks(model: Model): { blocks: IpBlock[]; blockIndex: Map<string, number>; bySa: boolean } {
+  let bySa = false;
   const blocks: IpBlock[] = [];
   const blockIndex = new Map<string, number>();
   for (const policy of model.policies) {
     for (const rules of [policy.ingress, policy.egress]) {
       for (const rule of rules ?? []) {
-        if (rule.peers === "any") continue;
-        for (const peer of rule.peers) {
+        for (const peer of [...(rule.peers === "any" ? [] : rule.peers), ...(rule.notPeers ?? [])]) {
+          if (peer.kind === "pods" && peer.serviceAccounts !== undefined) bySa = true;
           if (peer.kind !== "ipBlock") continue;
           const key = blockKey(peer.block);
           if (!blockIndex.has(key)) {
@@ -62,7 +65,7 @@ function collectBlocks(model: Model): { blocks: IpBlock[]; blockIndex: Map<strin
       }
     }
   }
-  return { blocks, blockIndex };
+  return { blocks, blockIndex, bySa };
 }
 
 export function podIps(pod: Pod): Cidr[] {
@@ -70,7 +73,7 @@ export function podIps(pod: Pod): Cidr[] {
 }
 
 export function buildPodClasses(model: Model): PodClasses {
-  const { blocks, blockIndex } = collectBlocks(model);
+  const { blocks, blockIndex, bySa } = collectBlocks(model);
   const classes: PodClass[] = [];
   const byKey = new Map<string, PodClass>();
   const byNamespace = new Map<string, PodClass[]>();
@@ -89,7 +92,8 @@ export function buildPodClasses(model: Model): PodClasses {
         (a, b) => (a.name ?? "").localeCompare(b.name ?? "") || a.protocol.localeCompare(b.protocol) || a.port - b.port,
       );
     const namedPortsKey = namedPorts.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(",");
-    const key = `${pod.namespace}\u0002${labelsKey(pod.labels)}\u0002${[...inBlocks].join(",")}\u0002${namedPortsKey}`;
+    const sa = bySa ? pod.serviceAccount : "";
+    const key = `${pod.namespace}\u0002${labelsKey(pod.labels)}\u0002${[...inBlocks].join(",")}\u0002${namedPortsKey}\u0002${sa}`;
     let cls = byKey.get(key);
     if (cls === undefined) {
       const namespaceLabels = model.namespaces.get(pod.namespace)?.labels ?? {};
@@ -101,6 +105,7 @@ export function buildPodClasses(model: Model): PodClasses {
         namedPorts,
         blocks: inBlocks,
         namedPortsKey,
+        serviceAccount: sa,
       };
       classes.push(cls);
       byKey.set(key, cls);

@@ -2,7 +2,13 @@ import type { Pod } from "../../model/endpoint.js";
 import type { Model } from "../../model/model.js";
 import type { Protocol } from "../../model/ports.js";
 import { describePeer, describePort, describeRanges } from "../cluster/describe.js";
-import { type ClusterOutcome, type DirectionOutcome, evaluateCluster, LOOPBACK } from "../cluster/evaluate-cluster.js";
+import {
+  type ClusterOutcome,
+  type DirectionOutcome,
+  evaluateCluster,
+  LOOPBACK,
+  type RuleOutcome,
+} from "../cluster/evaluate-cluster.js";
 import { buildPodClasses } from "../matrix/pod-classes.js";
 import { externalParty, type Party, podParty } from "../party.js";
 import { type Decision, decision, type Verdict } from "../verdict.js";
@@ -48,34 +54,64 @@ function sides(model: Model, endpoint: ResolvedEndpoint, classOf: (pod: Pod) => 
   return out;
 }
 
+function ruleReason(verb: string, who: string, r: RuleOutcome): string {
+  const peer = r.peer === undefined ? "" : describePeer(r.peer);
+  const port = r.port === undefined ? "" : describePort(r.port);
+  const l7 =
+    r.l7 === "restricted"
+      ? " (L7: only the HTTP requests its rules allow)"
+      : r.l7 === "matched"
+        ? " (HTTP request matches)"
+        : "";
+  const what = r.action === "allow" ? "allowed" : "denied";
+  return `${verb} ${who} ${what}: ${r.action} rule matches ${peer} on ${port}${l7}`;
+}
+
 function directionReasons(d: DirectionOutcome, who: string, other: string, what: string): Decision[] {
   if (!d.applies) return [];
   const verb = d.direction === "egress" ? "egress from" : "ingress to";
-  if (!d.isolated)
-    return [decision(`${verb} ${who}: no NetworkPolicy selects it for ${d.direction}, so it is not isolated`)];
-  if (d.allowed) {
-    const out: Decision[] = [];
-    for (const p of d.policies)
-      for (const r of p.rules)
-        if (r.peer !== undefined && r.port !== undefined)
-          out.push(
-            decision(`${verb} ${who} allowed: rule matches ${describePeer(r.peer)} on ${describePort(r.port)}`, r.rule),
-          );
-    if (out.length === 0)
-      out.push(decision(`${verb} ${who} allowed: the union of its policies' ipBlocks covers ${other} on ${what}`));
+  const passed = d.passedBy.map((r) =>
+    decision(`${verb} ${who}: pass rule hands ${other} on ${what} to the next tier`, r.rule),
+  );
+  const decided = d.decidedBy;
+  if (decided.kind === "default") {
+    if (d.policies.length === 0)
+      return [decision(`${verb} ${who}: no policy selects it for ${d.direction}, so it is not isolated`)];
+    return [
+      ...passed,
+      decision(`${verb} ${who}: no rule decides ${other} on ${what} and no policy isolates it, so it is allowed`),
+    ];
+  }
+  if (decided.kind === "rule") {
+    const out = [...passed, decision(ruleReason(verb, who, decided.rule), decided.rule.rule)];
+    // A union of allows: name every other rule of the tier that also allows.
+    if (decided.action === "allow")
+      for (const p of d.policies)
+        for (const r of p.rules)
+          if (r !== decided.rule && r.matched && r.action === "allow" && p.tier === tierOf(d, decided.rule))
+            out.push(decision(ruleReason(verb, who, r), r.rule));
     return out;
   }
   const partial =
     d.partial && d.partial.length > 0
-      ? `; rules cover only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`
+      ? `; policy allows only part of ${other}: ${describeRanges(other.includes(":") ? 6 : 4, d.partial)}`
       : "";
-  return d.policies.map((p) => {
-    const rules =
-      p.rules.length === 0
-        ? `it has no ${d.direction} rules`
-        : `none of its ${p.rules.length} ${d.direction} rule${p.rules.length === 1 ? "" : "s"} allows ${other} on ${what}`;
-    return decision(`${verb} ${who} denied: this policy isolates it and ${rules}${partial}`, p.policy);
-  });
+  return [
+    ...passed,
+    ...decided.policies.map((ref) => {
+      const p = d.policies.find((x) => x.policy === ref);
+      const n = p?.rules.length ?? 0;
+      const rules =
+        n === 0
+          ? `it has no ${d.direction} rules`
+          : `none of its ${n} ${d.direction} rule${n === 1 ? "" : "s"} allows ${other} on ${what}`;
+      return decision(`${verb} ${who} denied: this policy isolates it and ${rules}${partial}`, ref);
+    }),
+  ];
+}
+
+function tierOf(d: DirectionOutcome, rule: RuleOutcome): string | undefined {
+  return d.policies.find((p) => p.rules.includes(rule))?.tier;
 }
 
 export function clusterVerdict(outcome: ClusterOutcome, from: string, to: string, what: string): Verdict {

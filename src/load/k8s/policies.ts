@@ -1,6 +1,13 @@
 import { parseCidr } from "../../model/cidr.js";
 import { EVERYTHING } from "../../model/labels.js";
-import type { ClusterPolicy, Direction, Peer, PolicyRule } from "../../model/policy.js";
+import {
+  type ClusterPolicy,
+  DEFAULT_TIER,
+  type Direction,
+  NETWORK_POLICY_ORDER,
+  type Peer,
+  type PolicyRule,
+} from "../../model/policy.js";
 import type { PortSpec } from "../../model/ports.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { readIdentity } from "./metadata.js";
@@ -8,7 +15,7 @@ import type { RawObject } from "./objects.js";
 import { parseObject } from "./parse-object.js";
 import { type NetworkPolicyData, type NetworkPolicyPeerData, networkPolicySchema } from "./schemas.js";
 import { toLabelSelector } from "./selectors.js";
-import { checkNetworkPolicy } from "./validate-network-policy.js";
+import { checkNetworkPolicy, parseStrictCidr } from "./validate-network-policy.js";
 
 /** A NetworkPolicy (networking.k8s.io/v1) → ClusterPolicy, or undefined when it has problems (in `diag`). */
 export function loadNetworkPolicy(obj: RawObject, diag: Diagnostics): ClusterPolicy | undefined {
@@ -33,6 +40,10 @@ export function loadNetworkPolicy(obj: RawObject, diag: Diagnostics): ClusterPol
     namespace,
     name: id.name,
     podSelector: toLabelSelector(spec.podSelector),
+    // A NetworkPolicy is an allow-list in the default tier: selecting a pod isolates it for its policy types.
+    tier: DEFAULT_TIER,
+    order: NETWORK_POLICY_ORDER,
+    isolates: { ingress: types.has("ingress"), egress: types.has("egress") },
     source: id.ref,
   };
   for (const direction of ["ingress", "egress"] as const) {
@@ -84,6 +95,7 @@ function toRule(
   const peers = (rule as { from?: NetworkPolicyPeerData[]; to?: NetworkPolicyPeerData[] })[peersKey] ?? [];
   const ports = rule.ports ?? [];
   return {
+    action: "allow",
     // An empty or absent from/to matches every peer; an empty or absent ports list every port.
     peers:
       peers.length === 0
@@ -114,9 +126,11 @@ function toRule(
 function toPeer(peer: NetworkPolicyPeerData, namespace: string, line: number): Peer {
   if (peer.ipBlock !== undefined) {
     const block = peer.ipBlock;
+    // Checked by checkNetworkPolicy: both parse.
+    const parse = (text: string) => parseStrictCidr(text) ?? parseCidr(text);
     return {
       kind: "ipBlock",
-      block: { cidr: parseCidr(block.cidr as string), except: (block.except ?? []).map((e) => parseCidr(e)) },
+      block: { cidr: parse(block.cidr as string), except: (block.except ?? []).map(parse) },
       line,
     };
   }
