@@ -3,10 +3,15 @@ export function policyName(...parts: string[]): string {
   const raw = parts
     .join("-")
     .toLowerCase()
+    .replace(/\*/g, "wildcard")
     .replace(/[^a-z0-9.-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^[-.]+|[-.]+$/g, "");
-  return (raw || "policy").slice(0, 253).replace(/[-.]+$/, "");
+    .replace(/-+/g, "-");
+  // Each dot-separated label starts and ends with an alphanumeric (DNS-1123).
+  const labels = raw
+    .split(".")
+    .map((l) => l.replace(/^-+|-+$/g, ""))
+    .filter((l) => l !== "");
+  return (labels.join(".") || "policy").slice(0, 253).replace(/[-.]+$/, "");
 }
 
 /** Hands out names unique per namespace: name, name-2, name-3, … */
