@@ -1,5 +1,5 @@
 import { isScalar, type ScalarTag, Schema, type Tags } from "yaml";
-import { POSITIONS, RECORDED_DEPTH } from "./positions.js";
+import { ITEM_REPARSERS, POSITIONS, RECORDED_DEPTH } from "./positions.js";
 
 /**
  * A fast parser for the block-style YAML that Kubernetes manifests and `kubectl get -o yaml` use, about ten times
@@ -156,7 +156,7 @@ class FastYamlParser {
 
   constructor(
     private readonly lines: readonly string[],
-    start: number,
+    private readonly start: number,
     private readonly end: number,
     private readonly recordDepth: number,
   ) {
@@ -217,7 +217,9 @@ class FastYamlParser {
     // A scalar on its own line: only as a value, and only if it is a single line. After a comment line the library
     // sometimes reads such a scalar as the start of a multi-line key: leave that to it.
     if (parent < 0) bail();
-    for (let k = this.i - 1; k >= 0 && this.indentOf(k) < 0; k--) if ((this.lines[k] as string).trim() !== "") bail();
+    for (let k = this.i - 1; k >= this.start && this.indentOf(k) < 0; k--) {
+      if ((this.lines[k] as string).trim() !== "") bail();
+    }
     const c = text.charCodeAt(indent);
     if (c === 124 || c === 62) bail(); // | or > in a sequence entry
     const value = this.inline(this.i, indent, parent);
@@ -253,6 +255,9 @@ class FastYamlParser {
   private sequence(indent: number): unknown[] {
     const arr: unknown[] = [];
     const positions = this.positions<number>();
+    // Where each item starts, to parse one item again on its own (not for "- - x", whose inner items share lines).
+    const reparsable = positions !== undefined && this.recordDepth !== Number.POSITIVE_INFINITY;
+    const starts = reparsable && this.overrideLine !== this.i ? ([] as number[]) : undefined;
     for (;;) {
       const at = this.next();
       if (at !== indent) {
@@ -261,6 +266,7 @@ class FastYamlParser {
       }
       const text = this.lines[this.i] as string;
       if (!isSeqEntryAt(text, indent)) break; // a key of the enclosing mapping
+      starts?.push(this.i);
       let col = indent + 1;
       while (text.charCodeAt(col) === SPACE) col++;
       if (col >= text.length || text.charCodeAt(col) === HASH) {
@@ -280,6 +286,20 @@ class FastYamlParser {
       this.overrideLine = this.i;
       this.overrideCol = col;
       arr.push(this.block(col, indent));
+    }
+    if (starts !== undefined && starts.length > 0) {
+      const lines = this.lines;
+      const end = this.i;
+      ITEM_REPARSERS.set(arr, (index) => {
+        const from = starts[index];
+        if (from === undefined) return undefined;
+        try {
+          const doc = fastParseDocument(lines, from, starts[index + 1] ?? end, true);
+          return Array.isArray(doc?.value) ? doc.value[0] : undefined;
+        } catch {
+          return undefined; // cannot happen (the same lines parsed before); the item's own line is still known
+        }
+      });
     }
     this.record(arr, positions);
     return arr;

@@ -1,4 +1,4 @@
-import { POSITIONS, RECORDED_DEPTH } from "./positions.js";
+import { ITEM_REPARSERS, POSITIONS, RECORDED_DEPTH } from "./positions.js";
 
 /** A JSON syntax error at a 1-based line. */
 export class JsonSyntaxError extends Error {
@@ -171,9 +171,13 @@ class JsonParser {
       this.leave(arr, positions);
       return arr;
     }
+    // Where each item starts, to parse one item again on its own.
+    const starts =
+      positions !== undefined && this.recordDepth !== Number.POSITIVE_INFINITY ? ([] as number[]) : undefined;
     for (;;) {
       this.skip();
       positions?.push(this.line);
+      starts?.push(this.k, this.line);
       arr.push(this.value());
       this.skip();
       const c = this.text.charCodeAt(this.k);
@@ -182,6 +186,15 @@ class JsonParser {
       if (c === 93) break;
       this.k--;
       this.unexpected();
+    }
+    if (starts !== undefined) {
+      const text = this.text;
+      ITEM_REPARSERS.set(arr, (index) => {
+        const offset = starts[2 * index];
+        const line = starts[2 * index + 1];
+        if (offset === undefined || line === undefined) return undefined;
+        return new JsonParser(text, offset, line, Number.POSITIVE_INFINITY).value();
+      });
     }
     this.leave(arr, positions);
     return arr;

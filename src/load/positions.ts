@@ -42,6 +42,8 @@ export const RECORDED_DEPTH = 2;
  */
 export class DocumentPositions {
   private full: unknown;
+  /** Items parsed again on their own, by sequence and index. */
+  private readonly items = new Map<unknown[], Map<number, unknown>>();
 
   constructor(
     private readonly value: unknown,
@@ -51,25 +53,55 @@ export class DocumentPositions {
 
   lineOf(path: Path): number {
     const shallow = walkTables(this.value, this.line, path);
-    if (shallow.complete || this.reparse === undefined) return shallow.line;
+    if (shallow.stop === undefined) return shallow.line;
+    // Inside an item of a recorded sequence (a List's items): parse that item again, not the whole document.
+    const { parent, index, at } = shallow.stop;
+    const reparseItem = parent === undefined ? undefined : ITEM_REPARSERS.get(parent);
+    if (parent !== undefined && index !== undefined && reparseItem !== undefined) {
+      let parsed = this.items.get(parent);
+      if (parsed === undefined) {
+        parsed = new Map();
+        this.items.set(parent, parsed);
+      }
+      if (!parsed.has(index)) parsed.set(index, reparseItem(index));
+      return walkTables(parsed.get(index), shallow.line, path.slice(at)).line;
+    }
+    if (this.reparse === undefined) return shallow.line;
     this.full ??= this.reparse();
     return walkTables(this.full, this.line, path).line;
   }
 }
 
-/** Follows `path` through POSITIONS; `complete` is false when a container on the way has no table. */
-function walkTables(root: unknown, rootLine: number, path: Path): { line: number; complete: boolean } {
+/**
+ * Parsers register, for each sequence whose positions they keep, how to parse one of its items again with every
+ * position recorded (the item's own lines or characters only).
+ */
+export const ITEM_REPARSERS = new WeakMap<unknown[], (index: number) => unknown>();
+
+type Walk = {
+  readonly line: number;
+  /** Where the walk met a container without a table: its parent sequence and index, and the rest of the path. */
+  readonly stop?: { readonly parent: unknown[] | undefined; readonly index: number | undefined; readonly at: number };
+};
+
+/** Follows `path` through POSITIONS, as far as there are tables. */
+function walkTables(root: unknown, rootLine: number, path: Path): Walk {
   let value = root;
   let line = rootLine;
-  for (const segment of path) {
+  let parent: unknown[] | undefined;
+  let index: number | undefined;
+  for (let at = 0; at < path.length; at++) {
+    const segment = path[at] as PathSegment;
     if (value === null || typeof value !== "object") break;
     const table = POSITIONS.get(value);
-    if (table === undefined) return { line, complete: false };
+    if (table === undefined) return { line, stop: { parent, index, at } };
     if (Array.isArray(value)) {
       if (typeof segment !== "number") break;
       const itemLine = table[segment];
       if (typeof itemLine !== "number") break;
       line = itemLine;
+      parent = value;
+      index = segment;
       value = value[segment];
     } else {
       const key = String(segment);
@@ -83,10 +115,12 @@ function walkTables(root: unknown, rootLine: number, path: Path): { line: number
       }
       if (found < 0) break;
       line = table[found + 1] as number;
+      parent = undefined;
+      index = undefined;
       value = (value as Record<string, unknown>)[key];
     }
   }
-  return { line, complete: true };
+  return { line };
 }
 
 /** Locator over a document parsed by the fast YAML parser or the JSON parser. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ITEM_REPARSERS } from "./positions.js";
 import { parseDocuments } from "./yaml-documents.js";
 
 function parse(text: string, file = "m.yaml") {
@@ -67,6 +68,23 @@ describe("parseDocuments", () => {
       [{ b: 2 }, 2],
       ["text\n", 3],
     ]);
+  });
+
+  it("finds lines deep inside a List's items by parsing only the item again", () => {
+    const text =
+      "kind: List\nitems:\n  - kind: Pod\n    spec:\n      containers:\n        - name: a\n  -\n    kind: Pod\n    spec: {x: 1}\nnext: 1\n";
+    const [doc] = parse(text).documents;
+    const items = (doc?.value as { items: unknown[] }).items;
+    expect(ITEM_REPARSERS.has(items)).toBe(true);
+    const at = doc?.locator;
+    expect(at?.lineOf(["items", 0, "spec", "containers", 0, "name"])).toBe(6);
+    expect(at?.lineOf(["items", 1])).toBe(8);
+    expect(at?.lineOf(["items", 1, "spec", "x"])).toBe(9);
+    expect(at?.child(["items", 1]).lineOf(["spec", "missing"])).toBe(9);
+    expect(at?.lineOf(["next"])).toBe(10);
+    const nested = parse("a:\n- - x: 1\n    w: 2\n  - z\n").documents[0];
+    expect(nested?.locator.lineOf(["a", 0, 0, "w"])).toBe(3);
+    expect(nested?.locator.lineOf(["a", 0, 1])).toBe(4);
   });
 
   it("reads a List item by item when one item needs the yaml library", () => {
