@@ -162,11 +162,12 @@ describe("namespaces", () => {
 
   it("keeps Namespace labels and sets kubernetes.io/metadata.name, overriding the given value", () => {
     const model = load(
-      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  namespace: ignored\n  labels: {team: web, kubernetes.io/metadata.name: other}\n",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  namespace: ignored\n  labels: {team: web, kubernetes.io/metadata.name: other}\n  annotations: {linkerd.io/inject: enabled}\n",
     );
     expect(model.namespaces.get("shop")).toEqual({
       name: "shop",
       labels: { team: "web", "kubernetes.io/metadata.name": "shop" },
+      annotations: { "linkerd.io/inject": "enabled" },
       source: { kind: "Namespace", name: "shop", file: "m.yaml", line: 1 },
     });
   });
@@ -508,13 +509,14 @@ describe("pods and workloads", () => {
 
   it("reads a pod's labels, IPs (deduplicated), ports, service account and hostNetwork", () => {
     const model = load(
-      `${SHOP}${pod("a", "  labels: {app: a}\nspec:\n  serviceAccountName: sa\n  serviceAccount: ignored\n  containers:\n  - name: c\n    ports:\n    - {containerPort: 80}\n    - {containerPort: 53, name: dns, protocol: UDP}\n  - name: d\n    ports: [{containerPort: 9090, name: metrics}]\nstatus:\n  podIP: 10.0.0.1\n  podIPs: [{ip: 10.0.0.1}, {ip: 'fd00::1'}]\n")}`,
+      `${SHOP}${pod("a", "  labels: {app: a}\n  annotations: {sidecar.istio.io/inject: 'true'}\nspec:\n  serviceAccountName: sa\n  serviceAccount: ignored\n  initContainers:\n  - {name: i, image: busybox}\n  containers:\n  - name: c\n    image: nginx@sha256:abc\n    ports:\n    - {containerPort: 80}\n    - {containerPort: 53, name: dns, protocol: UDP}\n  - name: d\n    ports: [{containerPort: 9090, name: metrics}]\nstatus:\n  podIP: 10.0.0.1\n  podIPs: [{ip: 10.0.0.1}, {ip: 'fd00::1'}]\n")}`,
     );
     expect(model.pods).toEqual([
       {
         namespace: "shop",
         name: "a",
         labels: { app: "a" },
+        annotations: { "sidecar.istio.io/inject": "true" },
         ips: ["10.0.0.1", "fd00::1"],
         ports: [
           { port: 80, protocol: "TCP" },
@@ -523,6 +525,7 @@ describe("pods and workloads", () => {
         ],
         serviceAccount: "sa",
         hostNetwork: false,
+        images: ["busybox", "nginx@sha256:abc"],
         workload: "shop/a",
         fromTemplate: false,
         source: { kind: "Pod", name: "a", namespace: "shop", file: "m.yaml", line: 6 },
@@ -601,10 +604,12 @@ describe("pods and workloads", () => {
         namespace: "shop",
         name: "web",
         labels: { app: "web" },
+        annotations: {},
         ips: [],
         ports: [{ name: "http", port: 80, protocol: "UDP" }],
         serviceAccount: "legacy",
         hostNetwork: false,
+        images: [],
         workload: "shop/web",
         fromTemplate: true,
         source: { kind: "Deployment", name: "web", namespace: "shop", file: "m.yaml", line: 10 },

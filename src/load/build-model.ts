@@ -4,6 +4,7 @@ import type { Model, Service } from "../model/model.js";
 import type { ClusterPolicy } from "../model/policy.js";
 import type { SourceRef } from "../model/source-ref.js";
 import { Diagnostics } from "./diagnostics.js";
+import { finishClusterKinds, loadClusterKind } from "./k8s/cluster-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
 import type { Identity } from "./k8s/metadata.js";
 import { buildNamespaces, loadNamespace, type NamespaceReference } from "./k8s/namespaces.js";
@@ -20,7 +21,8 @@ type Loaded =
   | { readonly type: "controller"; readonly identity: Identity; readonly controller: ControllerObject }
   | { readonly type: "service"; readonly identity: Identity; readonly service: Service }
   | { readonly type: "serviceAccount"; readonly identity: Identity }
-  | { readonly type: "policy"; readonly identity: Identity; readonly policy: ClusterPolicy };
+  | { readonly type: "policy"; readonly identity: Identity; readonly policy: ClusterPolicy }
+  | { readonly type: "policies"; readonly identity: Identity; readonly policies: readonly ClusterPolicy[] };
 
 /**
  * Input texts → the normalized Model. Every problem in every file is collected; if there is any, one InputError
@@ -80,8 +82,12 @@ export function buildModel(inputs: InputText[]): Model {
       case "policy":
         policies.push(item.policy);
         break;
+      case "policies":
+        policies.push(...item.policies);
+        break;
     }
   }
+  finishClusterKinds(policies, diag);
   const namespaceMap: Map<string, Namespace> = buildNamespaces(namespaces, references, diag);
   const workloads = buildWorkloads(pods, controllers, diag);
   return {
@@ -143,11 +149,16 @@ function load(obj: RawObject, kind: NonNullable<ReturnType<typeof classify>>, di
         name: policy.name,
         namespace: policy.namespace,
         labels: {},
+        annotations: {},
         controller: undefined,
         ref: policy.source,
         site: { file: obj.file, locator: obj.locator },
       };
       return { type: "policy", identity, policy };
+    }
+    default: {
+      const r = loadClusterKind(obj, kind, diag);
+      return r && { type: "policies", identity: r.identity, policies: r.policies };
     }
   }
 }

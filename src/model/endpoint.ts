@@ -6,6 +6,7 @@ export type Namespace = {
   readonly name: string;
   /** Always includes kubernetes.io/metadata.name=<name>, as the API server sets it. */
   readonly labels: Labels;
+  readonly annotations?: Labels;
   /** Undefined when the namespace was referenced but not defined in the input. */
   readonly source?: SourceRef;
 };
@@ -15,10 +16,14 @@ export type Pod = {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Labels;
+  /** The pod's annotations (a template pod's: the template's). */
+  readonly annotations?: Labels;
   readonly ips: readonly string[];
   readonly ports: readonly ContainerPort[];
   readonly serviceAccount: string;
   readonly hostNetwork: boolean;
+  /** Container and init-container images, as written. */
+  readonly images?: readonly string[];
   /** Id of the workload this pod belongs to: `<namespace>/<name>`. */
   readonly workload: string;
   /** True when the pod stands for a controller's template, not an object in the input. */

@@ -17,6 +17,7 @@ export type Identity = {
   /** Undefined for cluster-scoped kinds. */
   readonly namespace: string | undefined;
   readonly labels: Labels;
+  readonly annotations: Labels;
   /** The ownerReference with controller: true, if any. */
   readonly controller: OwnerRef | undefined;
   readonly ref: SourceRef;
@@ -80,6 +81,7 @@ export function readIdentity(
     name,
     namespace,
     labels,
+    annotations: meta?.annotations ?? {},
     controller: owner === undefined ? undefined : { kind: owner.kind, name: owner.name },
     ref,
     site,

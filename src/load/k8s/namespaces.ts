@@ -35,7 +35,12 @@ export function buildNamespaces(
 ): Map<string, Namespace> {
   const all = new Map<string, Namespace>();
   for (const ns of defined) {
-    all.set(ns.name, { name: ns.name, labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name }, source: ns.ref });
+    all.set(ns.name, {
+      name: ns.name,
+      labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name },
+      annotations: ns.annotations,
+      source: ns.ref,
+    });
   }
   for (const ref of references) {
     if (all.has(ref.namespace)) continue;

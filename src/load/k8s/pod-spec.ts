@@ -9,6 +9,7 @@ export type PodSpecInfo = {
   readonly ports: readonly ContainerPort[];
   readonly serviceAccount: string;
   readonly hostNetwork: boolean;
+  readonly images: readonly string[];
 };
 
 /**
@@ -55,5 +56,6 @@ export function readPodSpec(spec: PodSpecData | undefined, diag: Diagnostics, si
     // serviceAccount is the deprecated alias of serviceAccountName.
     serviceAccount: spec?.serviceAccountName || spec?.serviceAccount || "default",
     hostNetwork: spec?.hostNetwork ?? false,
+    images: [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].flatMap((c) => (c.image ? [c.image] : [])),
   };
 }

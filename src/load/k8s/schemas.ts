@@ -38,6 +38,7 @@ export const objectMeta = z.strictObject({
   name: z.string().optional(),
   namespace: z.string().optional(),
   labels: labelsSchema.optional(),
+  annotations: labelsSchema.optional(),
   ownerReferences: z.array(item(ownerReference)).optional(),
   ...anyFields(
     "generateName",
@@ -48,7 +49,6 @@ export const objectMeta = z.strictObject({
     "creationTimestamp",
     "deletionTimestamp",
     "deletionGracePeriodSeconds",
-    "annotations",
     "finalizers",
     "managedFields",
     "clusterName",
@@ -83,9 +83,9 @@ const containerPort = z.strictObject({
 // k8s.io/api/core/v1 Container
 const container = z.strictObject({
   ports: z.array(item(containerPort)).optional(),
+  image: z.string().optional(),
   ...anyFields(
     "name",
-    "image",
     "command",
     "args",
     "workingDir",

@@ -33,7 +33,12 @@ export type ControllerObject = {
   readonly kind: ControllerKind;
   /** How many pods it runs: replicas or parallelism; Infinity for a DaemonSet (one per node). */
   readonly replicas: number;
-  readonly template: { readonly labels: Labels; readonly spec: PodSpecInfo; readonly line: number };
+  readonly template: {
+    readonly labels: Labels;
+    readonly annotations: Labels;
+    readonly spec: PodSpecInfo;
+    readonly line: number;
+  };
 };
 
 const site = (obj: RawObject): Site => ({ file: obj.file, locator: obj.locator });
@@ -130,7 +135,12 @@ export function loadController(obj: RawObject, kind: ControllerKind, diag: Diagn
     kind,
     // DaemonSet: one pod per node, so always several.
     replicas: kind === "DaemonSet" ? Number.POSITIVE_INFINITY : (replicas ?? 1),
-    template: { labels, spec, line: obj.locator.lineOf(templatePath) },
+    template: {
+      labels,
+      annotations: template?.metadata?.annotations ?? {},
+      spec,
+      line: obj.locator.lineOf(templatePath),
+    },
   };
 }
 
@@ -245,10 +255,12 @@ export function buildWorkloads(
         namespace: m.namespace,
         name: m.identity.name,
         labels: m.identity.labels,
+        annotations: m.identity.annotations,
         ips: m.ips,
         ports: m.spec.ports,
         serviceAccount: m.spec.serviceAccount,
         hostNetwork: m.spec.hostNetwork,
+        images: m.spec.images,
         workload: id,
         fromTemplate: false,
         source: m.identity.ref,
@@ -261,10 +273,12 @@ export function buildWorkloads(
         namespace: group.namespace,
         name: present.identity.name,
         labels: present.template.labels,
+        annotations: present.template.annotations,
         ips: [],
         ports: present.template.spec.ports,
         serviceAccount: present.template.spec.serviceAccount,
         hostNetwork: present.template.spec.hostNetwork,
+        images: present.template.spec.images,
         workload: id,
         fromTemplate: true,
         source: { ...present.identity.ref, line: present.template.line },
