@@ -3,7 +3,12 @@ import { loadModel } from "../load/index.js";
 import type { Model } from "../model/model.js";
 import { PROTOCOLS, type Protocol } from "../model/ports.js";
 
-export type GlobalOptions = { readonly verbose?: boolean };
+export type GlobalOptions = {
+  readonly verbose?: boolean;
+  /** Terraform input: --var name=value and --var-file path (repeatable). */
+  readonly var?: readonly string[];
+  readonly varFile?: readonly string[];
+};
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -14,7 +19,10 @@ async function readStdin(): Promise<string> {
 /** Loads the model, printing warnings (and, with --verbose, the objects Ward does not evaluate) to stderr. */
 export async function loadForCommand(paths: readonly string[], opts: GlobalOptions): Promise<Model> {
   if (paths.length === 0) throw new UsageError("no input: give at least one file, directory or - for stdin");
-  const model = await loadModel([...paths], readStdin);
+  const model = await loadModel([...paths], readStdin, {
+    ...(opts.var?.length ? { vars: opts.var } : {}),
+    ...(opts.varFile?.length ? { varFiles: opts.varFile } : {}),
+  });
   for (const w of model.warnings) process.stderr.write(`warning: ${w.file}:${w.line}: ${w.message} [${w.code}]\n`);
   if (opts.verbose) {
     for (const r of model.ignored)

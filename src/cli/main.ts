@@ -14,9 +14,13 @@ function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   const formatOption = (choices: string[]) => new Option("--format <format>", "output format").choices(choices);
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const terraformOptions = (c: Command) =>
+    c
+      .option("--var <name=value>", "Terraform input: a variable's value (repeatable)", collect, [])
+      .option("--var-file <file>", "Terraform input: a .tfvars file (repeatable)", collect, []);
 
-  cli
-    .command("matrix")
+  terraformOptions(cli.command("matrix"))
     .description("every ordered pair of workloads: allowed or denied, on which ports")
     .argument("<paths...>", "files, directories or - for stdin")
     .option("--port <port>", "decide one port instead of listing allowed ports")
@@ -31,8 +35,7 @@ function program(): Command {
     ["reach", "is this connection allowed? exit 0 allowed, 1 denied"],
     ["explain", "every policy, rule, peer and port that decides a connection, with file:line"],
   ] as const) {
-    cli
-      .command(name)
+    terraformOptions(cli.command(name))
       .description(description)
       .argument("<paths...>", "files, directories or - for stdin")
       .requiredOption("--from <endpoint>", "workload id <namespace>/<name>, workload name, IP or CIDR")
@@ -93,8 +96,7 @@ function program(): Command {
       process.exitCode = await blastRadius(paths, { ...cmd.optsWithGlobals(), ...opts });
     });
 
-  cli
-    .command("exposure")
+  terraformOptions(cli.command("exposure"))
     .description("for each workload: who can reach it from outside its namespace, and which rules allow it")
     .argument("<paths...>", "files, directories or - for stdin")
     .addOption(formatOption(["text", "json"]))

@@ -1,5 +1,7 @@
+import { cloudReach, PROTOCOL_NUMBERS, useCloud } from "../analyze/cloud/cloud-reach.js";
 import { reach as evaluateReach } from "../analyze/reach/reach.js";
 import { UsageError } from "../errors/input-error.js";
+import { cloudReachJson, cloudReachText } from "../report/cloud-reach-report.js";
 import { explainText, REACH_FORMATS, reachJson, reachText } from "../report/reach-report.js";
 import { type GlobalOptions, loadForCommand, parseChoice, parseProtocol, requirePort } from "./common.js";
 
@@ -18,6 +20,11 @@ async function run(paths: string[], opts: ReachOptions, detailed: boolean): Prom
   const port = requirePort(opts.port);
   const protocol = parseProtocol(opts.protocol);
   const model = await loadForCommand(paths, opts);
+  if (model.cloud && useCloud(model.cloud, model.workloads.length, opts.from, opts.to)) {
+    const cloud = cloudReach(model.cloud, { from: opts.from, to: opts.to, port, protocol: PROTOCOL_NUMBERS[protocol] ?? 6 });
+    process.stdout.write(format === "json" ? cloudReachJson(cloud) : cloudReachText(cloud, detailed));
+    return cloud.allowed ? 0 : 1;
+  }
   const result = evaluateReach(model, { from: opts.from, to: opts.to, port, protocol });
   if (format === "json") process.stdout.write(reachJson(result));
   else process.stdout.write(detailed ? explainText(result) : reachText(result));

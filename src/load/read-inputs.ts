@@ -6,7 +6,7 @@ import { InputError, type InputProblem } from "../errors/input-error.js";
 export type InputText = { file: string; text: string };
 
 export const STDIN_NAME = "<stdin>";
-const EXTENSIONS = /\.(?:ya?ml|json)$/i;
+const EXTENSIONS = /\.(?:ya?ml|json|tf|tfvars)$/i;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

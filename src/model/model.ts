@@ -1,3 +1,4 @@
+import type { CloudModel } from "./cloud.js";
 import type { Namespace, Pod, Workload } from "./endpoint.js";
 import type { LabelSelector } from "./labels.js";
 import type { ClusterPolicy } from "./policy.js";
@@ -40,4 +41,6 @@ export type Model = {
   /** Objects of kinds Ward does not evaluate: kept so --verbose can list them. */
   readonly ignored: readonly SourceRef[];
   readonly warnings: readonly Warning[];
+  /** The cloud layer (AWS VPC), from Terraform or `aws ec2 describe-*` output; undefined when the input has none. */
+  readonly cloud?: CloudModel;
 };

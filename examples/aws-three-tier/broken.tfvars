@@ -1,0 +1,1 @@
+data_return_rule = false

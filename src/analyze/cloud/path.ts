@@ -1,0 +1,549 @@
+import type { Cidr } from "../../model/cidr.js";
+import { parseCidr } from "../../model/cidr.js";
+import type { CloudModel, CloudRef, NetworkFirewall, NetworkInterface, Subnet } from "../../model/cloud.js";
+import { isUnknown } from "../../model/cloud.js";
+import { firewallDecision } from "./firewall.js";
+import { evaluateNacl, naclOfSubnet } from "./nacl.js";
+import { describeRanges, emptyRanges, intersect, isEmpty, type Ranges, rangesOf, sameRanges, union } from "./ranges.js";
+import { chooseRoutes, routeTableOf } from "./routes.js";
+import { evaluateSecurityGroups } from "./security-group.js";
+
+/** Ephemeral ports a client may use: AWS recommends allowing 1024-65535 for return traffic through a NACL. */
+export const EPHEMERAL: readonly [number, number] = [1024, 65535];
+
+export type HopStatus = "allow" | "deny" | "unknown";
+
+/** One check on the path, in order, with the rules that decided it. */
+export type Hop = {
+  readonly step: string;
+  readonly status: HopStatus;
+  readonly why: string;
+  readonly refs: readonly CloudRef[];
+};
+
+/** One end of a connection. Sets of addresses: "exists" = any of them will do (the internet); "forall" = one
+ * address we cannot pin down (an instance whose private IP is assigned at launch) — every one must pass. */
+export type CloudParty =
+  | { readonly kind: "internet"; readonly label: string; readonly set: Ranges }
+  | { readonly kind: "external"; readonly label: string; readonly set: Ranges }
+  | { readonly kind: "domain"; readonly label: string; readonly set: Ranges }
+  | {
+      readonly kind: "eni";
+      readonly label: string;
+      readonly eni: NetworkInterface;
+      readonly subnet: Subnet;
+      readonly set: Ranges;
+    };
+
+export type PathResult = {
+  readonly from: string;
+  readonly to: string;
+  readonly status: HopStatus;
+  readonly hops: readonly Hop[];
+};
+
+const ALL_V4 = parseCidr("0.0.0.0/0");
+
+export function internetParty(): CloudParty {
+  return { kind: "internet", label: "internet", set: rangesOf(ALL_V4) };
+}
+
+export function eniParty(cloud: CloudModel, eni: NetworkInterface): CloudParty | undefined {
+  const subnet = cloud.subnets.find((s) => s.id === eni.subnetId);
+  if (!subnet) return undefined;
+  let set: Ranges;
+  if (eni.privateIp) set = rangesOf(eni.privateIp);
+  else if (!isUnknown(subnet.cidr)) set = rangesOf(subnet.cidr);
+  else set = emptyRanges(4);
+  return { kind: "eni", label: eni.name, eni, subnet, set };
+}
+
+type Ctx = {
+  readonly cloud: CloudModel;
+  readonly protocol: number;
+  readonly port: number;
+  readonly hops: Hop[];
+  src: Ranges;
+  dst: Ranges;
+  unknown: boolean;
+};
+
+function describeParty(p: CloudParty): string {
+  if (p.kind === "eni")
+    return `${p.label} (${p.eni.privateIp ? p.eni.privateIp.text.replace(/\/(32|128)$/, "") : `an address in ${describeRanges(p.set)}`})`;
+  return p.label;
+}
+
+function hop(ctx: Ctx, step: string, status: HopStatus, why: string, refs: readonly CloudRef[] = []): void {
+  ctx.hops.push({ step, status, why, refs });
+  if (status === "unknown") ctx.unknown = true;
+}
+
+function ruleText(r: {
+  ruleNumber: number;
+  action: string;
+  cidr: Cidr | { unknown: string };
+  fromPort: number;
+  toPort: number;
+  protocol: number | "all";
+}): string {
+  const proto =
+    r.protocol === "all"
+      ? "all traffic"
+      : `${protoName(r.protocol)} ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`;
+  const cidr = isUnknown(r.cidr) ? "(unknown CIDR)" : r.cidr.text;
+  return `rule ${r.ruleNumber} ${r.action} ${proto} ${cidr}`;
+}
+
+export function protoName(p: number | "all"): string {
+  if (p === "all") return "all";
+  return (
+    ({ 6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6", 132: "sctp" } as Record<number, string>)[p] ?? `protocol ${p}`
+  );
+}
+
+/** A NACL check on `subnet` for packets whose peer is `peer` (narrowed on success). */
+function naclHop(
+  ctx: Ctx,
+  subnet: Subnet,
+  direction: "ingress" | "egress",
+  side: "src" | "dst",
+  ports: readonly [number, number],
+  label: string,
+): boolean {
+  const nacl = naclOfSubnet(ctx.cloud.nacls, subnet.id, subnet.vpcId);
+  const step = `network ACL ${direction === "ingress" ? "inbound" : "outbound"} of subnet ${subnet.name} (${label})`;
+  if (!nacl) {
+    hop(ctx, step, "unknown", `no network ACL for subnet ${subnet.name} is in the files`);
+    return true;
+  }
+  const peer = side === "src" ? ctx.src : ctx.dst;
+  const d = evaluateNacl(nacl, direction, peer, ctx.protocol, ports[0], ports[1]);
+  const refs = d.decisions.map((x) => x.rule?.source ?? nacl.source);
+  const ruleWords = d.decisions
+    .map((x) =>
+      x.rule
+        ? `${ruleText(x.rule)}${x.action === "unknown" ? " (cannot be evaluated)" : ""}`
+        : "the final * rule denies",
+    )
+    .join("; ");
+  const portText = ports[0] === ports[1] ? `port ${ports[0]}` : `ports ${ports[0]}-${ports[1]}`;
+  const who = nacl.isDefault ? `default network ACL ${nacl.id}` : `network ACL ${nacl.id}`;
+  if (isEmpty(d.allowed)) {
+    const status = isEmpty(d.unknown) ? "deny" : "unknown";
+    const returnNote =
+      label === "return traffic"
+        ? ` — NACLs are stateless: the reply to ${side === "src" ? "the client" : "the server"} on its ephemeral ${portText} needs its own ${direction === "egress" ? "outbound" : "inbound"} allow rule`
+        : "";
+    hop(
+      ctx,
+      step,
+      status,
+      `${who}: ${ruleWords} (${portText} ${direction === "ingress" ? "from" : "to"} ${describeRanges(peer)})${returnNote}`,
+      refs,
+    );
+    return false;
+  }
+  const partial = !sameRanges(d.allowed, peer);
+  hop(
+    ctx,
+    step,
+    isEmpty(d.unknown) ? "allow" : "unknown",
+    `${who}: ${ruleWords}${partial ? ` — allowed only for ${describeRanges(d.allowed)}` : ""}${isEmpty(d.unknown) ? "" : `; undecided for ${describeRanges(d.unknown)}`}`,
+    refs,
+  );
+  if (side === "src") ctx.src = d.allowed;
+  else ctx.dst = d.allowed;
+  return true;
+}
+
+function sgHop(ctx: Ctx, eni: NetworkInterface, direction: "ingress" | "egress", peerParty: CloudParty): boolean {
+  const step = `security groups ${direction === "ingress" ? "inbound" : "outbound"} of ${eni.name}`;
+  if (eni.noSecurityGroups) {
+    hop(
+      ctx,
+      step,
+      "allow",
+      `${eni.name} has no security groups (a network load balancer without them does not filter)`,
+      [eni.source],
+    );
+    return true;
+  }
+  if (eni.unknownSecurityGroups) {
+    hop(ctx, step, "unknown", `${eni.name}: ${eni.unknownSecurityGroups}`, [eni.source]);
+    return true;
+  }
+  const side = direction === "ingress" ? "src" : "dst";
+  const peerSet = side === "src" ? ctx.src : ctx.dst;
+  // Rules that reference a group match the members' private addresses only (traffic via a public IP or NAT does not).
+  const groups = peerParty.kind === "eni" ? peerParty.eni.securityGroupIds : [];
+  const d = evaluateSecurityGroups(
+    ctx.cloud,
+    eni.securityGroupIds,
+    direction,
+    { set: peerSet, groups },
+    ctx.protocol,
+    ctx.port,
+  );
+  const names = eni.securityGroupIds
+    .map((id) => ctx.cloud.securityGroups.find((g) => g.id === id)?.name ?? id)
+    .join(", ");
+  const refs = d.rules.map((r) => r.rule.source);
+  if (eni.securityGroupIds.length === 0) {
+    hop(ctx, step, "deny", `${eni.name} has no security group rules: nothing is allowed`, [eni.source]);
+    return false;
+  }
+  const ruleWords = d.rules
+    .map(({ group, rule }) => {
+      const p = rule.peer;
+      const peer = isUnknown(p)
+        ? `(unknown: ${p.unknown})`
+        : p.type === "cidr"
+          ? p.cidr.text
+          : p.type === "security-group"
+            ? `members of ${ctx.cloud.securityGroups.find((g) => g.id === p.id)?.name ?? p.id}`
+            : `prefix list ${p.id}`;
+      const ports =
+        rule.protocol === "all"
+          ? "all traffic"
+          : `${protoName(rule.protocol)} ${rule.fromPort === rule.toPort ? rule.fromPort : `${rule.fromPort}-${rule.toPort}`}`;
+      return `${group.name} allows ${ports} ${direction === "ingress" ? "from" : "to"} ${peer}`;
+    })
+    .join("; ");
+  const missing = d.missingGroups.length > 0 ? `; groups not in the files: ${d.missingGroups.join(", ")}` : "";
+  if (isEmpty(d.allowed)) {
+    const status = isEmpty(d.unknown) ? "deny" : "unknown";
+    hop(
+      ctx,
+      step,
+      status,
+      status === "deny"
+        ? `no rule of ${names} allows ${protoName(ctx.protocol)}/${ctx.port} ${direction === "ingress" ? "from" : "to"} ${describeParty(peerParty)} (security groups allow only what a rule allows)`
+        : `${ruleWords}${missing}`,
+      refs.length > 0
+        ? refs
+        : eni.securityGroupIds.flatMap((id) => ctx.cloud.securityGroups.find((g) => g.id === id)?.source ?? []),
+    );
+    return status !== "deny";
+  }
+  const partial = !sameRanges(d.allowed, peerSet);
+  hop(
+    ctx,
+    step,
+    isEmpty(d.unknown) || !partial ? "allow" : "unknown",
+    `${ruleWords}${partial ? ` — only for ${describeRanges(d.allowed)}` : ""}${missing}`,
+    refs,
+  );
+  if (side === "src") ctx.src = d.allowed;
+  else ctx.dst = d.allowed;
+  return true;
+}
+
+function subnetById(cloud: CloudModel, id: string | undefined): Subnet | undefined {
+  return id === undefined ? undefined : cloud.subnets.find((s) => s.id === id);
+}
+
+function inVpc(cloud: CloudModel, vpcId: string, set: Ranges): boolean {
+  const vpc = cloud.vpcs.find((v) => v.id === vpcId);
+  return !!vpc && vpc.cidrs.some((c) => !isEmpty(intersect(set, c)));
+}
+
+type Egress = {
+  readonly reached: boolean;
+  readonly via: string;
+  readonly lastSubnet: Subnet;
+  readonly translated: boolean;
+};
+
+/**
+ * Follows routes from `subnet` towards the internet destination: NAT gateways and firewall endpoints are forwarding
+ * hops (their subnet's NACL and route table apply next); an internet gateway only carries traffic from a public IP.
+ */
+function routeOut(
+  ctx: Ctx,
+  start: Subnet,
+  srcPublic: boolean,
+  dstParty: CloudParty,
+  srcLabel: string,
+): Egress | undefined {
+  let subnet = start;
+  let translated = false;
+  for (let step = 0; step < 6; step++) {
+    const table = routeTableOf(ctx.cloud, subnet);
+    const stepName = `route table of subnet ${subnet.name}`;
+    if (!table) {
+      hop(ctx, stepName, "unknown", `no route table for subnet ${subnet.name} is in the files`);
+      return undefined;
+    }
+    const choice = chooseRoutes(ctx.cloud, table, ctx.dst);
+    const pick =
+      choice.routed.find((r) => !isUnknown(r.route.target) && r.route.target.type !== "local") ?? choice.routed[0];
+    if (!pick) {
+      hop(
+        ctx,
+        stepName,
+        choice.unknownRoutes.length > 0 ? "unknown" : "deny",
+        `${table.id} has no route to ${describeRanges(ctx.dst)}: the packet is dropped${choice.unknownRoutes.length > 0 ? ` (some routes cannot be evaluated)` : ""}`,
+        [table.source, ...choice.unknownRoutes.map((r) => r.source)],
+      );
+      return undefined;
+    }
+    if (choice.routed.length > 1 || !isEmpty(choice.unrouted)) ctx.dst = pick.set;
+    const r = pick.route;
+    const dest = isUnknown(r.destination)
+      ? "?"
+      : "prefixList" in r.destination
+        ? `prefix list ${r.destination.prefixList}`
+        : r.destination.text;
+    if (isUnknown(r.target)) {
+      hop(
+        ctx,
+        stepName,
+        "unknown",
+        `${table.id}: route ${dest} → a target Ward cannot evaluate (${r.target.unknown})`,
+        [r.source],
+      );
+      return undefined;
+    }
+    const t = r.target;
+    switch (t.type) {
+      case "internet-gateway": {
+        if (!srcPublic && !translated) {
+          hop(
+            ctx,
+            stepName,
+            "deny",
+            `${table.id}: route ${dest} → ${t.id}, but ${srcLabel} has no public IP: an internet gateway only carries traffic of addresses with a public IPv4 address or EIP`,
+            [r.source],
+          );
+          return undefined;
+        }
+        hop(ctx, stepName, "allow", `${table.id}: route ${dest} → internet gateway ${t.id}`, [r.source]);
+        return { reached: true, via: t.id, lastSubnet: subnet, translated };
+      }
+      case "nat-gateway": {
+        const nat = ctx.cloud.gateways.find((g) => g.id === t.id);
+        const natSubnet = subnetById(ctx.cloud, nat?.subnetId);
+        if (!nat || !natSubnet) {
+          hop(ctx, stepName, "unknown", `${table.id}: route ${dest} → NAT gateway ${t.id}, which is not in the files`, [
+            r.source,
+          ]);
+          return undefined;
+        }
+        hop(ctx, stepName, "allow", `${table.id}: route ${dest} → NAT gateway ${t.id} in subnet ${natSubnet.name}`, [
+          r.source,
+        ]);
+        if (!nat.public) {
+          hop(ctx, `NAT gateway ${t.id}`, "deny", "a private NAT gateway cannot reach the internet", [nat.source]);
+          return undefined;
+        }
+        if (natSubnet.id !== subnet.id) {
+          if (!naclHop(ctx, natSubnet, "ingress", "dst", [ctx.port, ctx.port], `into the NAT gateway's subnet`))
+            return undefined;
+        }
+        translated = true;
+        subnet = natSubnet;
+        if (!naclHop(ctx, natSubnet, "egress", "dst", [ctx.port, ctx.port], "out of the NAT gateway's subnet"))
+          return undefined;
+        continue;
+      }
+      case "firewall-endpoint": {
+        const fw = ctx.cloud.firewalls.find((f) => f.id === t.id);
+        if (!fw) {
+          hop(
+            ctx,
+            stepName,
+            "unknown",
+            `${table.id}: route ${dest} → firewall endpoint ${t.id}, which is not in the files`,
+            [r.source],
+          );
+          return undefined;
+        }
+        hop(ctx, stepName, "allow", `${table.id}: route ${dest} → Network Firewall ${fw.name}`, [r.source]);
+        if (!firewallHop(ctx, fw, dstParty)) return undefined;
+        const fwSubnet = subnetById(ctx.cloud, fw.subnetIds[0]);
+        if (!fwSubnet) {
+          hop(ctx, `Network Firewall ${fw.name}`, "unknown", "its subnet is not in the files", [fw.source]);
+          return undefined;
+        }
+        subnet = fwSubnet;
+        continue;
+      }
+      case "local":
+        hop(ctx, stepName, "deny", `${table.id}: only the local route matches ${describeRanges(ctx.dst)}`, [r.source]);
+        return undefined;
+      case "blackhole":
+        hop(ctx, stepName, "deny", `${table.id}: route ${dest} is a blackhole: the packet is dropped`, [r.source]);
+        return undefined;
+      default:
+        hop(
+          ctx,
+          stepName,
+          "unknown",
+          `${table.id}: route ${dest} → ${t.type} ${t.id}: Ward does not follow traffic beyond it`,
+          [r.source],
+        );
+        return undefined;
+    }
+  }
+  hop(ctx, "routing", "unknown", "more than 6 forwarding hops: Ward stops following the route");
+  return undefined;
+}
+
+function firewallHop(ctx: Ctx, fw: NetworkFirewall, dstParty: CloudParty): boolean {
+  const step = `Network Firewall ${fw.name} (stateful domain list)`;
+  const d = firewallDecision(fw, dstParty.kind === "domain" ? dstParty.label : undefined, ctx.port, ctx.protocol);
+  hop(ctx, step, d.status, d.why, d.refs);
+  return d.status !== "deny";
+}
+
+/** Evaluates one connection hop by hop: source SG out, source NACL out, routes, destination NACL in, destination SG
+ * in, and the return direction through both NACLs (security groups are stateful, NACLs are not). */
+export function evaluatePath(
+  cloud: CloudModel,
+  from: CloudParty,
+  to: CloudParty,
+  protocol: number,
+  port: number,
+): PathResult {
+  const ctx: Ctx = { cloud, protocol, port, hops: [], src: from.set, dst: to.set, unknown: false };
+  const result = (status: HopStatus): PathResult => ({ from: from.label, to: to.label, status, hops: ctx.hops });
+  const finish = (): PathResult => {
+    if (ctx.hops.some((h) => h.status === "deny")) return result("deny");
+    if (isEmpty(ctx.src) || isEmpty(ctx.dst)) return result(ctx.unknown ? "unknown" : "deny");
+    // An end that stands for one address we cannot pin down must pass for every address it may have.
+    const forallOk = (p: CloudParty, s: Ranges) => p.kind !== "eni" || sameRanges(s, p.set);
+    if (!forallOk(from, ctx.src) || !forallOk(to, ctx.dst)) return result("unknown");
+    return result(ctx.unknown ? "unknown" : "allow");
+  };
+
+  if (from.kind === "eni" && to.kind === "eni") {
+    if (from.subnet.vpcId !== to.subnet.vpcId) {
+      hop(
+        ctx,
+        "routing",
+        "unknown",
+        `${from.label} and ${to.label} are in different VPCs: Ward does not follow peering or transit gateways yet`,
+      );
+      return finish();
+    }
+    sgHop(ctx, from.eni, "egress", to);
+    const sameSubnet = from.subnet.id === to.subnet.id;
+    // NACLs filter traffic entering and leaving a subnet, not traffic within it.
+    if (!sameSubnet) naclHop(ctx, from.subnet, "egress", "dst", [port, port], "request");
+    const table = routeTableOf(cloud, from.subnet);
+    if (table) {
+      const choice = chooseRoutes(cloud, table, ctx.dst);
+      const r = choice.routed[0]?.route;
+      if (!r) {
+        hop(
+          ctx,
+          `route table of subnet ${from.subnet.name}`,
+          "deny",
+          `${table.id} has no route to ${describeRanges(ctx.dst)}`,
+          [table.source],
+        );
+        return finish();
+      }
+      if (!isUnknown(r.target) && r.target.type === "local")
+        hop(
+          ctx,
+          `route table of subnet ${from.subnet.name}`,
+          choice.routed.length > 1 ? "unknown" : "allow",
+          `${table.id}: local route ${isUnknown(r.destination) ? "" : "prefixList" in r.destination ? r.destination.prefixList : r.destination.text} delivers inside the VPC`,
+          [r.source],
+        );
+      else {
+        hop(
+          ctx,
+          `route table of subnet ${from.subnet.name}`,
+          "unknown",
+          `${table.id}: ${describeRanges(ctx.dst)} is routed through ${isUnknown(r.target) ? "an unknown target" : r.target.type} (middlebox routing): Ward does not follow it`,
+          [r.source],
+        );
+        return finish();
+      }
+    }
+    if (!sameSubnet) naclHop(ctx, to.subnet, "ingress", "src", [port, port], "request");
+    sgHop(ctx, to.eni, "ingress", from);
+    if (!sameSubnet) {
+      hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
+      naclHop(ctx, to.subnet, "egress", "src", EPHEMERAL, "return traffic");
+      naclHop(ctx, from.subnet, "ingress", "dst", EPHEMERAL, "return traffic");
+    }
+    return finish();
+  }
+
+  if (to.kind === "eni") {
+    // From the internet (or an address outside the VPC) to an interface.
+    if (!to.eni.publicIp) {
+      hop(
+        ctx,
+        "public address",
+        "deny",
+        `${to.label} has no public IP address or EIP: it cannot be reached from the internet`,
+        [to.eni.source],
+      );
+    }
+    const igw = cloud.gateways.find((g) => g.type === "internet-gateway" && g.vpcId === to.subnet.vpcId);
+    if (!igw) hop(ctx, "internet gateway", "deny", `the VPC ${to.subnet.vpcId} has no internet gateway`);
+    else if (to.eni.publicIp)
+      hop(ctx, "internet gateway", "allow", `internet gateway ${igw.id} translates ${to.label}'s public IP`, [
+        igw.source,
+      ]);
+    // The reply must leave through the internet gateway: the subnet's route to the client must point at it.
+    const table = routeTableOf(cloud, to.subnet);
+    if (table) {
+      const choice = chooseRoutes(cloud, table, ctx.src);
+      const viaIgw = choice.routed.filter(
+        (r) => !isUnknown(r.route.target) && r.route.target.type === "internet-gateway",
+      );
+      const set = viaIgw.reduce((acc, r) => union(acc, r.set), emptyRanges(ctx.src.family));
+      if (isEmpty(set)) {
+        hop(
+          ctx,
+          `route table of subnet ${to.subnet.name}`,
+          "deny",
+          `${table.id} has no route to ${describeRanges(ctx.src)} through an internet gateway: the subnet is not public, replies cannot return`,
+          [table.source],
+        );
+      } else {
+        hop(
+          ctx,
+          `route table of subnet ${to.subnet.name}`,
+          "allow",
+          `${table.id}: route ${viaIgw.map((r) => (isUnknown(r.route.destination) ? "?" : "prefixList" in r.route.destination ? r.route.destination.prefixList : r.route.destination.text)).join(", ")} → internet gateway (the subnet is public)`,
+          viaIgw.map((r) => r.route.source),
+        );
+        ctx.src = set;
+      }
+    }
+    naclHop(ctx, to.subnet, "ingress", "src", [port, port], "request");
+    sgHop(ctx, to.eni, "ingress", from);
+    hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
+    naclHop(ctx, to.subnet, "egress", "src", EPHEMERAL, "return traffic");
+    return finish();
+  }
+
+  if (from.kind === "eni") {
+    // From an interface to the internet, an external address or a domain name.
+    if (inVpc(cloud, from.subnet.vpcId, ctx.dst)) {
+      hop(ctx, "routing", "unknown", `${to.label} is inside the VPC but is not a known interface`);
+      return finish();
+    }
+    sgHop(ctx, from.eni, "egress", to);
+    naclHop(ctx, from.subnet, "egress", "dst", [port, port], "request");
+    const out = routeOut(ctx, from.subnet, from.eni.publicIp, to, from.label);
+    if (!out) return finish();
+    hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
+    // Return traffic comes back to the last subnet before the internet gateway (the NAT's), then to the source.
+    if (!naclHop(ctx, out.lastSubnet, "ingress", "dst", EPHEMERAL, "return traffic")) return finish();
+    if (out.lastSubnet.id !== from.subnet.id) {
+      if (!naclHop(ctx, out.lastSubnet, "egress", "src", EPHEMERAL, "return traffic")) return finish();
+      if (!naclHop(ctx, from.subnet, "ingress", "dst", EPHEMERAL, "return traffic")) return finish();
+    }
+    return finish();
+  }
+  hop(ctx, "endpoints", "unknown", "neither end is an interface in the VPC");
+  return finish();
+}
