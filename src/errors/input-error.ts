@@ -15,8 +15,11 @@ export function formatProblem(p: InputProblem): string {
 /** Bad input: the CLI prints every problem and exits 2. */
 export class InputError extends Error {
   override name = "InputError";
-  constructor(readonly problems: readonly InputProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
+  readonly problems: readonly InputProblem[];
+  constructor(problems: readonly InputProblem[]) {
+    const sorted = [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+    super(sorted.map(formatProblem).join("\n"));
+    this.problems = sorted;
   }
 }
 
