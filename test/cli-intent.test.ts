@@ -37,7 +37,7 @@ const WIDER_GATEWAY = readFileSync("examples/payments/policies/50-backend-to-pay
 describe("ward verify", () => {
   it("proves the payments policies equal to the payments intent (exit 0)", () => {
     const r = ward(["verify", "examples/payments/ward.yaml", "examples/payments"]);
-    expect(r.stderr).toBe("");
+    expect(r.stderr).not.toContain("error");
     expect(r.stdout).toContain("OK: the configuration allows exactly what the intent allows.");
     expect(r.code).toBe(0);
   });

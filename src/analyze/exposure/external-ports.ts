@@ -1,12 +1,12 @@
 import { type Cidr, formatAddress } from "../../model/cidr.js";
 import type { Pod } from "../../model/endpoint.js";
-import { selectorMatches } from "../../model/labels.js";
 import type { Model } from "../../model/model.js";
-import type { Direction, PolicyRule } from "../../model/policy.js";
+import type { Direction } from "../../model/policy.js";
+import { type ContainerPort, type PortSpec, PROTOCOLS, type Protocol, resolveNamedPort } from "../../model/ports.js";
 import type { SourceRef } from "../../model/source-ref.js";
-import { blockCoverage } from "../address-set.js";
-import { ALL_PORTS, EMPTY_PORTS, isEmptyPorts, type PortSet, portSetKey, unionPorts } from "../port-set.js";
-import { specPorts } from "../verify/port-math.js";
+import { type DirectionOutcome, evaluateCluster } from "../cluster/evaluate-cluster.js";
+import { type Party, podParty } from "../party.js";
+import { MAX_PORT, type PortSet, portSetKey, portSetOf } from "../port-set.js";
 
 /** A run of addresses [start, end] of one family over which a pod's policies allow the same ports. */
 export type AddressSegment = {
@@ -22,23 +22,68 @@ export type AddressSegment = {
 
 const FAMILY_END: Record<4 | 6, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
 
-function rulesFor(model: Model, pod: Pod, direction: Direction): PolicyRule[] | undefined {
-  let out: PolicyRule[] | undefined;
-  for (const policy of model.policies) {
-    const rules = policy[direction];
-    if (rules === undefined || policy.namespace !== pod.namespace) continue;
-    if (!selectorMatches(policy.podSelector, pod.labels)) continue;
-    out = [...(out ?? []), ...rules];
+type Cut = { readonly start: number; readonly end: number };
+
+/** Every port edge any rule uses, per protocol: within two edges, every rule's ports match all or nothing. */
+function portIntervals(model: Model, destinationPorts: readonly ContainerPort[]): Record<Protocol, Cut[]> {
+  const edges: Record<Protocol, Set<number>> = { TCP: new Set([1]), UDP: new Set([1]), SCTP: new Set([1]) };
+  const add = (spec: PortSpec) => {
+    if (spec.port === undefined) return;
+    const ranges: [number, number][] =
+      typeof spec.port === "number"
+        ? [[spec.port, spec.endPort ?? spec.port]]
+        : resolveNamedPort(spec.port, spec.protocol, destinationPorts).map((n): [number, number] => [n, n]);
+    for (const [s, e] of ranges) {
+      edges[spec.protocol].add(s);
+      if (e < MAX_PORT) edges[spec.protocol].add(e + 1);
+    }
+  };
+  for (const policy of model.policies)
+    for (const rules of [policy.ingress, policy.egress])
+      for (const rule of rules ?? []) {
+        if (rule.ports !== "all") rule.ports.forEach(add);
+        rule.notPorts?.forEach(add);
+      }
+  const out = {} as Record<Protocol, Cut[]>;
+  for (const protocol of PROTOCOLS) {
+    const starts = [...edges[protocol]].sort((a, b) => a - b);
+    out[protocol] = starts.map((start, i) => ({ start, end: (starts[i + 1] ?? MAX_PORT + 1) - 1 }));
   }
   return out;
 }
 
+/** Every address edge any rule uses (ipBlocks, their excepts) and the caller's cuts, per family. */
+function addressStarts(model: Model, family: 4 | 6, cuts: readonly Cidr[]): bigint[] {
+  const edges = new Set<bigint>([0n]);
+  const add = (c: Cidr) => {
+    if (c.family !== family) return;
+    edges.add(c.start);
+    if (c.end < FAMILY_END[family]) edges.add(c.end + 1n);
+  };
+  cuts.forEach(add);
+  for (const policy of model.policies)
+    for (const rules of [policy.ingress, policy.egress])
+      for (const rule of rules ?? [])
+        for (const peers of [rule.peers === "any" ? [] : rule.peers, rule.notPeers ?? []])
+          for (const peer of peers)
+            if (peer.kind === "ipBlock") {
+              add(peer.block.cidr);
+              peer.block.except.forEach(add);
+            }
+  return [...edges].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function deciding(d: DirectionOutcome): SourceRef[] {
+  if (d.decidedBy.kind === "rule") return [d.decidedBy.rule.rule];
+  return [];
+}
+
 /**
- * What a pod's own policies allow between it and addresses outside the cluster, for every address: egress toward
- * them, or ingress from them. The external end is not policed (NetworkPolicy applies to pods only), so only this pod's
- * side decides. Only ipBlock peers and rules without peers match an external address; a named port in an egress rule
- * resolves on the destination's containers, and an external destination has none, so it allows nothing.
- * `cuts` are extra CIDRs whose edges must be segment edges (so callers can compare with their own ranges).
+ * What the policies allow between a pod and addresses outside the cluster, for every address: egress toward them,
+ * or ingress from them. Each answer comes from the reference evaluator (evaluateCluster), probed once per run of
+ * addresses and ports over which no rule can change its mind: the address space is cut at every ipBlock edge, the
+ * port space at every port a rule names. `cuts` are extra CIDRs whose edges must be segment edges (so callers can
+ * compare with their own ranges).
  */
 export function externalSegments(
   model: Model,
@@ -46,52 +91,37 @@ export function externalSegments(
   direction: Direction,
   cuts: readonly Cidr[] = [],
 ): AddressSegment[] {
-  const rules = rulesFor(model, pod, direction);
-  const destinationPorts = direction === "ingress" ? pod.ports : [];
+  const self = podParty(model, pod);
+  const ports = portIntervals(model, direction === "ingress" ? pod.ports : []);
   const out: AddressSegment[] = [];
   for (const family of [4, 6] as const) {
-    const edges = new Set<bigint>([0n]);
-    const add = (c: Cidr) => {
-      if (c.family !== family) return;
-      edges.add(c.start);
-      if (c.end < FAMILY_END[family]) edges.add(c.end + 1n);
-    };
-    for (const c of cuts) add(c);
-    for (const rule of rules ?? [])
-      if (rule.peers !== "any")
-        for (const peer of rule.peers)
-          if (peer.kind === "ipBlock") {
-            add(peer.block.cidr);
-            for (const e of peer.block.except) add(e);
-          }
-    const starts = [...edges].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const starts = addressStarts(model, family, cuts);
     starts.forEach((start, i) => {
       const next = starts[i + 1];
       const end = next === undefined ? FAMILY_END[family] : next - 1n;
-      if (rules === undefined) {
-        out.push({ family, start, end, ports: ALL_PORTS, rules: [], isolated: false });
-        return;
-      }
-      const probe: Cidr = {
-        text: formatAddress(family, start),
-        family,
-        prefix: family === 4 ? 32 : 128,
-        start,
-        end: start,
+      const other: Party = {
+        kind: "external",
+        range: { text: formatAddress(family, start), family, prefix: family === 4 ? 32 : 128, start, end: start },
       };
-      let ports = EMPTY_PORTS;
-      const by: SourceRef[] = [];
-      for (const rule of rules) {
-        const matches =
-          rule.peers === "any" ||
-          rule.peers.some((p) => p.kind === "ipBlock" && blockCoverage(p.block, probe).length > 0);
-        if (!matches) continue;
-        const allowed = specPorts(rule.ports, destinationPorts);
-        if (isEmptyPorts(allowed)) continue;
-        ports = unionPorts(ports, allowed);
-        by.push(rule.source);
+      const entries: { protocol: Protocol; start: number; end: number }[] = [];
+      const rules = new Map<string, SourceRef>();
+      let isolated = false;
+      for (const protocol of PROTOCOLS) {
+        for (const cut of ports[protocol]) {
+          const conn = {
+            from: direction === "egress" ? self : other,
+            to: direction === "egress" ? other : self,
+            port: cut.start,
+            protocol,
+          };
+          const outcome = evaluateCluster(model, conn)[direction];
+          if (outcome.isolated) isolated = true;
+          if (!outcome.allowed) continue;
+          entries.push({ protocol, start: cut.start, end: cut.end });
+          for (const r of deciding(outcome)) rules.set(`${r.file}:${r.line}`, r);
+        }
       }
-      out.push({ family, start, end, ports, rules: by, isolated: true });
+      out.push({ family, start, end, ports: portSetOf(entries), rules: [...rules.values()], isolated });
     });
   }
   return out;
