@@ -1,4 +1,6 @@
+import { cloudExposure } from "../analyze/cloud/cloud-exposure.js";
 import { clusterExposure } from "../analyze/exposure/cluster-exposure.js";
+import { cloudExposureJson, cloudExposureText } from "../report/cloud-exposure-report.js";
 import { EXPOSURE_FORMATS, exposureJson, exposureText } from "../report/exposure-report.js";
 import { type GlobalOptions, loadForCommand, parseChoice } from "./common.js";
 
@@ -8,7 +10,20 @@ export type ExposureOptions = GlobalOptions & { format?: string };
 export async function exposure(paths: string[], opts: ExposureOptions): Promise<number> {
   const format = parseChoice(opts.format, EXPOSURE_FORMATS, "--format", "text");
   const model = await loadForCommand(paths, opts);
+  // Cloud resources (Terraform / describe input) get the cloud report; workloads keep the cluster report.
+  const cloud = model.cloud ? cloudExposure(model.cloud) : undefined;
+  if (cloud && model.workloads.length === 0) {
+    process.stdout.write(format === "json" ? cloudExposureJson(cloud) : cloudExposureText(cloud));
+    return 0;
+  }
   const result = clusterExposure(model);
-  process.stdout.write(format === "json" ? exposureJson(result) : exposureText(result));
+  if (format === "json") {
+    const json = JSON.parse(exposureJson(result)) as Record<string, unknown>;
+    process.stdout.write(
+      cloud
+        ? `${JSON.stringify({ ...json, cloud: JSON.parse(cloudExposureJson(cloud)).cloud }, null, 2)}\n`
+        : exposureJson(result),
+    );
+  } else process.stdout.write(`${exposureText(result)}${cloud ? `\n${cloudExposureText(cloud)}` : ""}`);
   return 0;
 }

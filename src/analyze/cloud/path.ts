@@ -4,7 +4,17 @@ import type { CloudModel, CloudRef, NetworkFirewall, NetworkInterface, Subnet } 
 import { isUnknown } from "../../model/cloud.js";
 import { firewallDecision } from "./firewall.js";
 import { evaluateNacl, naclOfSubnet } from "./nacl.js";
-import { describeRanges, emptyRanges, intersect, isEmpty, type Ranges, rangesOf, sameRanges, union } from "./ranges.js";
+import {
+  describeRanges,
+  emptyRanges,
+  intersect,
+  isEmpty,
+  type Ranges,
+  rangesOf,
+  sameRanges,
+  subtract,
+  union,
+} from "./ranges.js";
 import { chooseRoutes, routeTableOf } from "./routes.js";
 import { evaluateSecurityGroups } from "./security-group.js";
 
@@ -406,7 +416,14 @@ export function evaluatePath(
   protocol: number,
   port: number,
 ): PathResult {
-  const ctx: Ctx = { cloud, protocol, port, hops: [], src: from.set, dst: to.set, unknown: false };
+  // The internet (or a domain's unknown address) is every address outside the VPC the other end is in.
+  const vpcId = from.kind === "eni" ? from.subnet.vpcId : to.kind === "eni" ? to.subnet.vpcId : undefined;
+  const outside = (p: CloudParty): Ranges => {
+    if (p.kind !== "internet" && p.kind !== "domain") return p.set;
+    const vpc = cloud.vpcs.find((v) => v.id === vpcId);
+    return (vpc?.cidrs ?? []).reduce((acc, c) => subtract(acc, c), p.set);
+  };
+  const ctx: Ctx = { cloud, protocol, port, hops: [], src: outside(from), dst: outside(to), unknown: false };
   const result = (status: HopStatus): PathResult => ({ from: from.label, to: to.label, status, hops: ctx.hops });
   const finish = (): PathResult => {
     if (ctx.hops.some((h) => h.status === "deny")) return result("deny");
@@ -527,7 +544,7 @@ export function evaluatePath(
 
   if (from.kind === "eni") {
     // From an interface to the internet, an external address or a domain name.
-    if (inVpc(cloud, from.subnet.vpcId, ctx.dst)) {
+    if (to.kind === "external" && inVpc(cloud, from.subnet.vpcId, ctx.dst)) {
       hop(ctx, "routing", "unknown", `${to.label} is inside the VPC but is not a known interface`);
       return finish();
     }

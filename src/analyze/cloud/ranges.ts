@@ -63,12 +63,16 @@ export function sameRanges(a: Ranges, b: Ranges): boolean {
   );
 }
 
-/** Human text: "10.0.1.0-10.0.1.255" per interval, a single address alone. */
+/** Human text: CIDR blocks where an interval is one ("10.0.1.0/24"), else "a-b"; a single address alone. */
 export function describeRanges(r: Ranges): string {
   if (r.list.length === 0) return "no address";
-  return r.list
-    .map(([s, e]) =>
-      s === e ? formatAddress(r.family, s) : `${formatAddress(r.family, s)}-${formatAddress(r.family, e)}`,
-    )
-    .join(", ");
+  const width = r.family === 4 ? 32 : 128;
+  const parts = r.list.map(([s, e]) => {
+    if (s === e) return formatAddress(r.family, s);
+    const size = e - s + 1n;
+    const bits = size.toString(2).length - 1;
+    if (size === 1n << BigInt(bits) && s % size === 0n) return `${formatAddress(r.family, s)}/${width - bits}`;
+    return `${formatAddress(r.family, s)}-${formatAddress(r.family, e)}`;
+  });
+  return parts.length > 4 ? `${parts.slice(0, 4).join(", ")} and ${parts.length - 4} more ranges` : parts.join(", ");
 }

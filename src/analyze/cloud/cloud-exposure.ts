@@ -1,0 +1,164 @@
+import type { CloudModel, CloudRef, NetworkInterface } from "../../model/cloud.js";
+import { listeningSegments } from "./cloud-ports.js";
+import { eniParty, evaluatePath, type Hop, internetParty, type PathResult } from "./path.js";
+
+/** The independent kinds of control between the internet and a resource (defense in depth). */
+export type ControlKind = "edge/WAF" | "load balancer" | "public address" | "route" | "network ACL" | "security group";
+
+export type Control = {
+  readonly control: ControlKind;
+  /** blocks: denies the internet today; restricts: lets through only some ports or addresses; open: lets all through. */
+  readonly state: "blocks" | "restricts" | "open";
+  readonly why: string;
+  readonly refs: readonly CloudRef[];
+};
+
+export type CloudExposure = {
+  readonly resource: string;
+  readonly tier: string;
+  readonly kind: string;
+  /** Port ranges (per protocol) reachable directly from the internet. */
+  readonly exposed: readonly { readonly protocol: number; readonly ports: readonly [number, number][] }[];
+  /** Reachable from the internet through an internet-facing load balancer: which one, on which ports. */
+  readonly behind: readonly {
+    readonly via: string;
+    readonly protocol: number;
+    readonly ports: readonly [number, number][];
+  }[];
+  /** One path, hop by hop: the internet to it (allowed when exposed; else the evaluation that blocks it). */
+  readonly path: readonly Hop[];
+  readonly controls: readonly Control[];
+  /** How many independent controls would have to fail (be misconfigured) before it is reachable from the internet;
+   * 0 = reachable now. */
+  readonly depth: number;
+};
+
+function controlOf(step: string): ControlKind | undefined {
+  if (step.startsWith("public address") || step.startsWith("internet gateway")) return "public address";
+  if (step.startsWith("route table")) return "route";
+  if (step.startsWith("network ACL")) return "network ACL";
+  if (step.startsWith("security groups inbound")) return "security group";
+  return undefined;
+}
+
+/** Controls on an internet → resource path: a denied hop blocks; an allowed hop that names ports restricts. */
+function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): Control[] {
+  const byKind = new Map<ControlKind, Control>();
+  const acl = cloud.webAcls.find((w) => eni.id === w.resourceId || eni.id.startsWith(`${w.resourceId}#`));
+  if (acl)
+    byKind.set("edge/WAF", {
+      control: "edge/WAF",
+      state: "restricts",
+      why: `web ACL ${acl.webAcl} inspects requests`,
+      refs: [acl.source],
+    });
+  if (eni.kind === "load-balancer")
+    byKind.set("load balancer", {
+      control: "load balancer",
+      state: "restricts",
+      why: "only its listeners accept connections",
+      refs: [eni.source],
+    });
+  for (const h of path.hops) {
+    const kind = controlOf(h.step);
+    if (!kind) continue;
+    const prev = byKind.get(kind);
+    const open = h.status === "allow" && /0\.0\.0\.0\/0/.test(h.why) && /all traffic/.test(h.why);
+    const state: Control["state"] =
+      h.status === "deny" ? "blocks" : kind === "public address" || kind === "route" || open ? "open" : "restricts";
+    const rank = { blocks: 2, restricts: 1, open: 0 };
+    if (!prev || rank[state] > rank[prev.state]) byKind.set(kind, { control: kind, state, why: h.why, refs: h.refs });
+  }
+  return [...byKind.values()];
+}
+
+/**
+ * Every interface seen from the internet: the ports reachable directly or through an internet-facing load balancer,
+ * the path, and the independent controls that stand in between. A resource blocked by a single control is one
+ * mistake away from exposure.
+ */
+export function cloudExposure(cloud: CloudModel): CloudExposure[] {
+  const groups = new Map<string, NetworkInterface[]>();
+  for (const eni of cloud.interfaces) groups.set(eni.name, [...(groups.get(eni.name) ?? []), eni]);
+  const out: CloudExposure[] = [];
+  const exposedLbs: { name: string; enis: NetworkInterface[] }[] = [];
+  const results = new Map<
+    string,
+    {
+      exposed: CloudExposure["exposed"];
+      path: PathResult | undefined;
+      blockedPath: PathResult | undefined;
+      eni: NetworkInterface;
+    }
+  >();
+  for (const [name, enis] of groups) {
+    const exposed: { protocol: number; ports: [number, number][] }[] = [];
+    let path: PathResult | undefined;
+    let blockedPath: PathResult | undefined;
+    for (const protocol of [6, 17]) {
+      const ports: [number, number][] = [];
+      const listening = listeningSegments(cloud, enis, protocol);
+      // An interface that opens no port is still checked (on every port), to count the controls that block it.
+      const segs: [number, number][] = listening.length > 0 ? listening : protocol === 6 ? [[1, 65535]] : [];
+      for (const seg of segs) {
+        for (const eni of enis) {
+          const to = eniParty(cloud, eni);
+          if (!to) continue;
+          const r = evaluatePath(cloud, internetParty(), to, protocol, seg[0]);
+          if (r.status === "allow") {
+            if (listening.length > 0) ports.push(seg);
+            path ??= r;
+            break;
+          }
+          if (
+            !blockedPath ||
+            r.hops.filter((h) => h.status === "deny").length <
+              blockedPath.hops.filter((h) => h.status === "deny").length
+          )
+            blockedPath = r;
+        }
+      }
+      if (ports.length > 0) exposed.push({ protocol, ports });
+    }
+    const eni = enis[0] as NetworkInterface;
+    results.set(name, { exposed, path, blockedPath, eni });
+    if (exposed.length > 0 && enis.some((e) => e.kind === "load-balancer")) exposedLbs.push({ name, enis });
+  }
+  for (const [name, enis] of groups) {
+    const r = results.get(name);
+    if (!r) continue;
+    const behind: { via: string; protocol: number; ports: [number, number][] }[] = [];
+    for (const lb of exposedLbs) {
+      if (lb.name === name) continue;
+      for (const protocol of [6]) {
+        const ports: [number, number][] = [];
+        for (const seg of listeningSegments(cloud, enis, protocol)) {
+          const ok = lb.enis.some((l) =>
+            enis.some((e) => {
+              const f = eniParty(cloud, l);
+              const t = eniParty(cloud, e);
+              return f && t && evaluatePath(cloud, f, t, protocol, seg[0]).status === "allow";
+            }),
+          );
+          if (ok) ports.push(seg);
+        }
+        if (ports.length > 0) behind.push({ via: lb.name, protocol, ports });
+      }
+    }
+    const shown = r.path ?? r.blockedPath;
+    const ctrls = shown ? controls(cloud, r.eni, shown) : [];
+    const blocking = ctrls.filter((c) => c.state === "blocks").length;
+    out.push({
+      resource: name,
+      tier: r.eni.tier,
+      kind: r.eni.kind,
+      exposed: r.exposed,
+      behind,
+      path: shown?.hops ?? [],
+      controls: ctrls,
+      depth: r.exposed.length > 0 ? 0 : blocking,
+    });
+    void enis;
+  }
+  return out.sort((a, b) => a.depth - b.depth || a.resource.localeCompare(b.resource));
+}

@@ -1,0 +1,46 @@
+import type { CloudExposure } from "../analyze/cloud/cloud-exposure.js";
+import { formatSegments } from "../analyze/cloud/cloud-ports.js";
+import { protoName } from "../analyze/cloud/path.js";
+import { refText } from "./cloud-reach-report.js";
+
+function ports(list: CloudExposure["exposed"]): string {
+  return list.map((e) => `${protoName(e.protocol)} ${formatSegments(e.ports)}`).join("; ");
+}
+
+function depthText(e: CloudExposure): string {
+  if (e.exposed.length > 0) return "EXPOSED to the internet";
+  if (e.depth === 0) return "not reachable from the internet as far as Ward can tell (some checks are unknown)";
+  if (e.depth === 1) return "1 control blocks the internet — one mistake away from exposure";
+  return `${e.depth} independent controls block the internet — all ${e.depth} would have to fail`;
+}
+
+/** `ward exposure` on the cloud layer: each resource, what the internet reaches, and its defense in depth. */
+export function cloudExposureText(list: readonly CloudExposure[]): string {
+  const lines = ["Cloud exposure: what the internet reaches, through which path, and the controls in between"];
+  for (const e of list) {
+    lines.push("", `${e.resource} (${e.kind}, tier ${e.tier}): ${depthText(e)}`);
+    if (e.exposed.length > 0) lines.push(`  from the internet: ${ports(e.exposed)}`);
+    for (const b of e.behind)
+      lines.push(
+        `  behind internet-facing load balancer ${b.via}: ${protoName(b.protocol)} ${formatSegments(b.ports)}`,
+      );
+    lines.push("  controls:");
+    for (const c of e.controls) {
+      const ref = c.refs[0];
+      lines.push(
+        `    ${c.state === "blocks" ? "✗ blocks" : c.state === "restricts" ? "◐ restricts" : "○ open"}  ${c.control}: ${c.why}${ref ? `  [${refText(ref)}]` : ""}`,
+      );
+    }
+    if (e.exposed.length > 0) {
+      const n = e.controls.filter((c) => c.state === "restricts").length;
+      lines.push(
+        `  defense in depth: ${n} restricting control${n === 1 ? "" : "s"} on the path${n <= 1 ? " — one mistake from wider exposure" : ""}`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function cloudExposureJson(list: readonly CloudExposure[]): string {
+  return `${JSON.stringify({ cloud: list }, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`;
+}
