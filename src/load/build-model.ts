@@ -4,6 +4,7 @@ import type { Model, Service } from "../model/model.js";
 import type { ClusterPolicy } from "../model/policy.js";
 import type { SourceRef } from "../model/source-ref.js";
 import { Diagnostics } from "./diagnostics.js";
+import { AuditKinds, objectKey } from "./k8s/audit-kinds.js";
 import { finishClusterKinds, loadClusterKind } from "./k8s/cluster-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
 import type { Identity } from "./k8s/metadata.js";
@@ -33,14 +34,16 @@ export function buildModel(inputs: InputText[]): Model {
   const ignored: SourceRef[] = [];
   // Keyed by kind/namespace/name: a later definition replaces an earlier one, as with kubectl apply.
   const loaded = new Map<string, Loaded>();
+  const auditKinds = new AuditKinds();
   for (const input of inputs) {
     const parsed = parseDocuments(input);
     diag.problems.push(...parsed.problems);
     for (const doc of parsed.documents) {
       for (const obj of collectObjects(doc, diag)) {
+        const taken = auditKinds.take(obj, diag);
         const kind = classify(obj.kind, obj.apiVersion);
         if (kind === undefined) {
-          ignored.push(ignoredRef(obj));
+          if (!taken) ignored.push(ignoredRef(obj));
           continue;
         }
         stripNulls(obj.value);
@@ -60,6 +63,7 @@ export function buildModel(inputs: InputText[]): Model {
   const references: NamespaceReference[] = [];
   for (const item of loaded.values()) {
     const id = item.identity;
+    if (Object.keys(id.annotations).length > 0) auditKinds.annotations.set(objectKey(id.ref), id.annotations);
     if (id.namespace !== undefined) {
       references.push({ namespace: id.namespace, what: `${id.kind} ${id.namespace}/${id.name}`, site: id.site });
     }
@@ -99,6 +103,9 @@ export function buildModel(inputs: InputText[]): Model {
     serviceAccounts,
     ignored,
     warnings: diag.warnings,
+    admission: auditKinds.admission,
+    tls: auditKinds.tls(),
+    annotations: auditKinds.annotations,
   };
 }
 

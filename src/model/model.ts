@@ -1,9 +1,11 @@
+import type { ImageVerification } from "./admission.js";
 import type { CloudModel } from "./cloud.js";
 import type { Namespace, Pod, Workload } from "./endpoint.js";
-import type { LabelSelector } from "./labels.js";
+import type { LabelSelector, Labels } from "./labels.js";
 import type { ClusterPolicy } from "./policy.js";
 import type { ContainerPort } from "./ports.js";
 import type { SourceRef } from "./source-ref.js";
+import type { TlsInputs } from "./tls.js";
 
 export type ServicePort = {
   readonly name?: string;
@@ -43,4 +45,10 @@ export type Model = {
   readonly warnings: readonly Warning[];
   /** The cloud layer (AWS VPC), from Terraform or `aws ec2 describe-*` output; undefined when the input has none. */
   readonly cloud?: CloudModel;
+  /** Kyverno verifyImages rules (admission), for the supply-chain audit rules. */
+  readonly admission?: readonly ImageVerification[];
+  /** TLS Secrets, cert-manager objects and TLS entry points, for `ward certs` and the edge audit rules. */
+  readonly tls?: TlsInputs;
+  /** Non-empty metadata.annotations per object, keyed by objectKey(): kind/namespace/name. */
+  readonly annotations?: ReadonlyMap<string, Labels>;
 };
