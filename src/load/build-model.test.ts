@@ -115,7 +115,7 @@ describe("documents and files", () => {
       "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}",
       "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old}",
       "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: knative}",
-      "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: cnp}",
+      "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: sm}",
       "kind: Widget",
     ].join("\n---\n");
     expect(load(text).ignored.map((r) => [r.kind, r.name, r.namespace, r.line])).toEqual([
@@ -123,7 +123,7 @@ describe("documents and files", () => {
       ["Ingress", "i", undefined, 5],
       ["NetworkPolicy", "old", undefined, 9],
       ["Service", "knative", undefined, 13],
-      ["CiliumNetworkPolicy", "cnp", undefined, 17],
+      ["ServiceMonitor", "sm", undefined, 17],
       ["Widget", "<unnamed>", undefined, 21],
     ]);
   });
@@ -447,7 +447,7 @@ describe("NetworkPolicy", () => {
     expect(problems(policy(spec)).map((p) => [p.code, p.line])).toEqual([[code, line]]);
   });
 
-  it("reports every problem of a policy, each at its line", () => {
+  it("reports every problem of a policy, each at its line (in line order)", () => {
     const spec = `  podSelector: {}
   ingress:
   - from:
@@ -457,10 +457,10 @@ describe("NetworkPolicy", () => {
     - {port: 0, protocol: ICMP}
 `;
     expect(problems(policy(spec))).toEqual([
-      { code: "invalid-protocol", line: 13, path: "spec.ingress[0].ports[0].protocol" },
-      { code: "port-out-of-range", line: 13, path: "spec.ingress[0].ports[0].port" },
       { code: "empty-peer", line: 10, path: "spec.ingress[0].from[0]" },
       { code: "invalid-cidr", line: 11, path: "spec.ingress[0].from[1].ipBlock.cidr" },
+      { code: "invalid-protocol", line: 13, path: "spec.ingress[0].ports[0].protocol" },
+      { code: "port-out-of-range", line: 13, path: "spec.ingress[0].ports[0].port" },
     ]);
   });
 

@@ -129,18 +129,21 @@ export type FastDocument = { readonly value: unknown; readonly line: number };
 
 /**
  * Parses lines [start, end) of `lines` (one document, without its `---` marker) into a value.
- * Returns null for an empty document; throws FastYamlBail outside the supported subset.
+ * Returns null for an empty document; throws FastYamlBail outside the supported subset. `allPositions`: true records
+ * every position, a number records positions down to that depth (the root is at depth 1).
  * `lines` must have no line terminators; line numbers reported are index + 1.
  */
 export function fastParseDocument(
   lines: readonly string[],
   start: number,
   end: number,
-  allPositions = false,
+  allPositions: boolean | number = false,
 ): FastDocument | null {
   // Tabs are allowed in YAML in some places only (never in indentation): left to the library.
   for (let k = start; k < end; k++) if ((lines[k] as string).includes("\t")) bail();
-  return new FastYamlParser(lines, start, end, allPositions ? Number.POSITIVE_INFINITY : RECORDED_DEPTH).document();
+  const depth =
+    allPositions === false ? RECORDED_DEPTH : allPositions === true ? Number.POSITIVE_INFINITY : allPositions;
+  return new FastYamlParser(lines, start, end, depth, allPositions === false).document();
 }
 
 class FastYamlParser {
@@ -159,6 +162,8 @@ class FastYamlParser {
     private readonly start: number,
     private readonly end: number,
     private readonly recordDepth: number,
+    /** The first reading of a document: items of the recorded sequences can be parsed again one by one. */
+    private readonly firstReading: boolean,
   ) {
     this.i = start;
   }
@@ -256,7 +261,7 @@ class FastYamlParser {
     const arr: unknown[] = [];
     const positions = this.positions<number>();
     // Where each item starts, to parse one item again on its own (not for "- - x", whose inner items share lines).
-    const reparsable = positions !== undefined && this.recordDepth !== Number.POSITIVE_INFINITY;
+    const reparsable = positions !== undefined && this.firstReading;
     const starts = reparsable && this.overrideLine !== this.i ? ([] as number[]) : undefined;
     for (;;) {
       const at = this.next();
@@ -290,11 +295,12 @@ class FastYamlParser {
     if (starts !== undefined && starts.length > 0) {
       const lines = this.lines;
       const end = this.i;
-      ITEM_REPARSERS.set(arr, (index) => {
+      ITEM_REPARSERS.set(arr, (index, depth) => {
         const from = starts[index];
         if (from === undefined) return undefined;
         try {
-          const doc = fastParseDocument(lines, from, starts[index + 1] ?? end, true);
+          // The item alone is a one-item sequence: the item is at depth 2.
+          const doc = fastParseDocument(lines, from, starts[index + 1] ?? end, depth + 1);
           return Array.isArray(doc?.value) ? doc.value[0] : undefined;
         } catch {
           return undefined; // cannot happen (the same lines parsed before); the item's own line is still known

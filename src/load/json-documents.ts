@@ -172,8 +172,7 @@ class JsonParser {
       return arr;
     }
     // Where each item starts, to parse one item again on its own.
-    const starts =
-      positions !== undefined && this.recordDepth !== Number.POSITIVE_INFINITY ? ([] as number[]) : undefined;
+    const starts = positions !== undefined && this.recordDepth === RECORDED_DEPTH ? ([] as number[]) : undefined;
     for (;;) {
       this.skip();
       positions?.push(this.line);
@@ -189,11 +188,11 @@ class JsonParser {
     }
     if (starts !== undefined) {
       const text = this.text;
-      ITEM_REPARSERS.set(arr, (index) => {
+      ITEM_REPARSERS.set(arr, (index, depth) => {
         const offset = starts[2 * index];
         const line = starts[2 * index + 1];
         if (offset === undefined || line === undefined) return undefined;
-        return new JsonParser(text, offset, line, Number.POSITIVE_INFINITY).value();
+        return new JsonParser(text, offset, line, depth).value();
       });
     }
     this.leave(arr, positions);

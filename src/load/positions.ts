@@ -42,8 +42,8 @@ export const RECORDED_DEPTH = 2;
  */
 export class DocumentPositions {
   private full: unknown;
-  /** Items parsed again on their own, by sequence and index. */
-  private readonly items = new Map<unknown[], Map<number, unknown>>();
+  /** Items parsed again on their own, by sequence and index, with positions down to `depth` (the item is 1). */
+  private readonly items = new Map<unknown[], Map<number, { depth: number; value: unknown }>>();
 
   constructor(
     private readonly value: unknown,
@@ -63,8 +63,15 @@ export class DocumentPositions {
         parsed = new Map();
         this.items.set(parent, parsed);
       }
-      if (!parsed.has(index)) parsed.set(index, reparseItem(index));
-      return walkTables(parsed.get(index), shallow.line, path.slice(at)).line;
+      // Positions only as deep as the path goes: most lookups (metadata, spec.x) need few.
+      const rest = path.slice(at);
+      let item = parsed.get(index);
+      if (item === undefined || item.depth < rest.length) {
+        const depth = Math.max(rest.length, 4);
+        item = { depth, value: reparseItem(index, depth) };
+        parsed.set(index, item);
+      }
+      return walkTables(item.value, shallow.line, rest).line;
     }
     if (this.reparse === undefined) return shallow.line;
     this.full ??= this.reparse();
@@ -73,10 +80,10 @@ export class DocumentPositions {
 }
 
 /**
- * Parsers register, for each sequence whose positions they keep, how to parse one of its items again with every
- * position recorded (the item's own lines or characters only).
+ * Parsers register, for each sequence whose positions they keep, how to parse one of its items again (its own lines
+ * or characters only) with positions down to `depth` (the item itself is at depth 1).
  */
-export const ITEM_REPARSERS = new WeakMap<unknown[], (index: number) => unknown>();
+export const ITEM_REPARSERS = new WeakMap<unknown[], (index: number, depth: number) => unknown>();
 
 type Walk = {
   readonly line: number;

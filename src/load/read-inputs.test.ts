@@ -48,9 +48,9 @@ describe("readInputs", () => {
 
   it("reports every missing path as not-found, in one InputError", async () => {
     const error = await inputError(readInputs(["nope.yaml", `${FIXTURES}/tree`, "missing/dir"]));
-    expect(error.problems.map((p) => [p.code, p.file])).toEqual([
-      ["not-found", "nope.yaml"],
+    expect(error.problems.map((p) => [p.code, p.file]).sort()).toEqual([
       ["not-found", "missing/dir"],
+      ["not-found", "nope.yaml"],
     ]);
   });
 

@@ -6,8 +6,8 @@ type Issue = z.core.$ZodIssue;
 
 /**
  * Parses one object with its schema. Unknown fields are warnings ("unknown-field", with a suggestion when a known
- * field is close): they are removed from a copy, which is parsed again. Any other issue is a problem; then the
- * result is undefined.
+ * field is close): they are removed from the value (the loader's own copy of the input), which is parsed again.
+ * Any other issue is a problem; then the result is undefined.
  */
 export function parseObject<T extends z.ZodType>(
   schema: T,
@@ -33,12 +33,11 @@ export function parseObject<T extends z.ZodType>(
     for (const issue of other) reportIssue(issue, diag, site);
     return undefined;
   }
-  const copy = structuredClone(value);
   for (const issue of unknown) {
-    const target = getAt(copy, issue.path as PathSegment[]) as Record<string, unknown>;
+    const target = getAt(value, issue.path as PathSegment[]) as Record<string, unknown>;
     for (const key of (issue as { keys: string[] }).keys) delete target[key];
   }
-  const second = schema.safeParse(copy, { reportInput: true });
+  const second = schema.safeParse(value, { reportInput: true });
   if (second.success) return second.data;
   for (const issue of second.error.issues) reportIssue(issue, diag, site);
   return undefined;
@@ -146,8 +145,20 @@ function distance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
+// The same misspelling tends to repeat in every pod of a List: remember the answers.
+const SUGGESTIONS = new Map<string, string | undefined>();
+
 /** The known field the unknown one most likely means: same letters ignoring case, or at most 2 edits away. */
 export function suggest(key: string, known: readonly string[]): string | undefined {
+  const memo = `${key}\u0000${known.join(",")}`;
+  if (SUGGESTIONS.has(memo)) return SUGGESTIONS.get(memo);
+  const answer = closest(key, known);
+  if (SUGGESTIONS.size >= 10_000) SUGGESTIONS.clear();
+  SUGGESTIONS.set(memo, answer);
+  return answer;
+}
+
+function closest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   const same = known.find((k) => k.toLowerCase() === lower);
   if (same !== undefined) return same;
