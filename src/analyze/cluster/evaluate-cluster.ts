@@ -79,6 +79,8 @@ export type DirectionOutcome = {
   readonly passedBy: readonly RuleOutcome[];
   /** For an external range that policy allows in part only: the allowed addresses. */
   readonly partial?: AddressRanges;
+  /** Egress by name through an FQDN rule: whether its DNS lookup is allowed and seen by the DNS proxy. */
+  readonly dns?: { readonly ok: boolean; readonly why: string };
 };
 
 export type ClusterOutcome = {

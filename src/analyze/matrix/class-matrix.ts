@@ -237,25 +237,40 @@ function decideRow(
   n: number,
   destinationOf: (other: number) => PodClass,
   out: Uint32Array,
-  scratch: { remaining: Uint32Array; open: Uint32Array; passed: Uint32Array; union: Uint32Array },
+  scratch: { remaining: Uint32Array; open: Uint32Array; passed: Uint32Array; union: Uint32Array; touched: Int32Array },
 ): void {
   const table = engine.ports;
-  const { remaining, open, passed, union } = scratch;
-  remaining.fill(PortSetTable.ALL);
+  const { remaining, open, passed, union, touched } = scratch;
   out.fill(PortSetTable.EMPTY);
+  const only = groups.length === 1 ? groups[0] : undefined;
+  if (only?.allowOnly && only.isolates && only.tier.defaultAction === "deny") {
+    // The common case (NetworkPolicy alone): the union of the rules' ports, nothing else.
+    for (const r of only.rules)
+      for (const o of r.peers) out[o] = table.union(out[o] as number, engine.rulePortsTo(r, destinationOf(o)));
+    return;
+  }
+  remaining.fill(PortSetTable.ALL);
   for (const group of groups) {
     const denyRest = group.isolates && group.tier.defaultAction === "deny";
     if (group.allowOnly) {
       // A union of allows: what the rules name (and is still undecided) is allowed.
-      union.fill(PortSetTable.EMPTY);
+      let count = 0;
       for (const r of group.rules)
-        for (const o of r.peers) union[o] = table.union(union[o] as number, engine.rulePortsTo(r, destinationOf(o)));
-      for (let o = 0; o < n; o++) {
+        for (const o of r.peers) {
+          const ports = engine.rulePortsTo(r, destinationOf(o));
+          if (ports === PortSetTable.EMPTY) continue;
+          if (union[o] === PortSetTable.EMPTY) touched[count++] = o;
+          union[o] = table.union(union[o] as number, ports);
+        }
+      for (let k = 0; k < count; k++) {
+        const o = touched[k] as number;
         const u = union[o] as number;
         const rest = remaining[o] as number;
-        if (u !== PortSetTable.EMPTY) out[o] = table.union(out[o] as number, table.intersect(u, rest));
-        remaining[o] = denyRest ? PortSetTable.EMPTY : table.subtract(rest, u);
+        out[o] = table.union(out[o] as number, table.intersect(u, rest));
+        remaining[o] = table.subtract(rest, u);
+        union[o] = PortSetTable.EMPTY;
       }
+      if (denyRest) remaining.fill(PortSetTable.EMPTY);
       continue;
     }
     open.set(remaining);
@@ -289,6 +304,7 @@ export function computeClassMatrix(model: Model, classes: PodClasses = buildPodC
     open: new Uint32Array(n),
     passed: new Uint32Array(n),
     union: new Uint32Array(n),
+    touched: new Int32Array(n),
   };
 
   // Ingress: column by column (the destination's policies decide for every source class).

@@ -9,6 +9,7 @@ import {
   LOOPBACK,
   type RuleOutcome,
 } from "../cluster/evaluate-cluster.js";
+import { checkFqdnDns } from "../cluster/fqdn-dns.js";
 import { buildPodClasses } from "../matrix/pod-classes.js";
 import { externalParty, type Party, podParty } from "../party.js";
 import { type Decision, decision, type Verdict } from "../verdict.js";
@@ -42,6 +43,7 @@ type Side = { readonly name: string; readonly party: Party; readonly cls: number
 /** The pods worth evaluating: up to two per class (two, so a replica-to-replica pair exists within one class). */
 function sides(model: Model, endpoint: ResolvedEndpoint, classOf: (pod: Pod) => number): Side[] {
   if (endpoint.kind === "external") return [{ name: endpoint.cidr, party: externalParty(endpoint.cidr), cls: -1 }];
+  if (endpoint.kind === "fqdn") return [{ name: endpoint.name, party: { kind: "fqdn", name: endpoint.name }, cls: -1 }];
   const perClass = new Map<number, number>();
   const out: Side[] = [];
   for (const pod of endpoint.pods) {
@@ -84,6 +86,7 @@ function directionReasons(d: DirectionOutcome, who: string, other: string, what:
   }
   if (decided.kind === "rule") {
     const out = [...passed, decision(ruleReason(verb, who, decided.rule), decided.rule.rule)];
+    if (d.dns !== undefined) out.push(decision(`${verb} ${who} ${d.dns.ok ? "" : "denied: "}${d.dns.why}`));
     // A union of allows: name every other rule of the tier that also allows.
     if (decided.action === "allow")
       for (const p of d.policies)
@@ -108,6 +111,14 @@ function directionReasons(d: DirectionOutcome, who: string, other: string, what:
       return decision(`${verb} ${who} denied: this policy isolates it and ${rules}${partial}`, ref);
     }),
   ];
+}
+
+/** Egress by name: an FQDN rule works only when the DNS lookup is allowed and seen by the DNS proxy. */
+function withDnsCheck(model: Model, from: Party, name: string, outcome: ClusterOutcome): ClusterOutcome {
+  const dns = checkFqdnDns(model, from, name, outcome.egress);
+  if (dns === undefined) return outcome;
+  const egress = { ...outcome.egress, dns, allowed: outcome.egress.allowed && dns.ok };
+  return { ...outcome, egress, allowed: egress.allowed && outcome.ingress.allowed };
 }
 
 function tierOf(d: DirectionOutcome, rule: RuleOutcome): string | undefined {
@@ -155,12 +166,13 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
         const key = `${a.cls}:${b.cls}`;
         if (a.cls >= 0 && b.cls >= 0 && seen.has(key)) continue;
         seen.add(key);
-        const outcome = evaluateCluster(model, {
+        let outcome = evaluateCluster(model, {
           from: a.party,
           to: b.party,
           port: query.port,
           protocol: query.protocol,
         });
+        if (b.party.kind === "fqdn") outcome = withDnsCheck(model, a.party, b.party.name, outcome);
         pairs.push({ from: a.name, to: b.name, outcome });
       }
     }

@@ -6,7 +6,9 @@ import type { Model } from "../../model/model.js";
 /** What a --from / --to argument names: a workload (by id, or by name when unambiguous) or an address range. */
 export type ResolvedEndpoint =
   | { readonly kind: "workload"; readonly workload: Workload; readonly pods: readonly Pod[] }
-  | { readonly kind: "external"; readonly cidr: string };
+  | { readonly kind: "external"; readonly cidr: string }
+  /** A DNS name outside the cluster (egress by name, decided by FQDN rules). */
+  | { readonly kind: "fqdn"; readonly name: string };
 
 function podsOf(model: Model, workload: Workload): Pod[] {
   return workload.pods.map((i) => model.pods[i]).filter((p): p is Pod => p !== undefined);
@@ -45,11 +47,15 @@ export function resolveEndpoint(model: Model, text: string, flag: string): Resol
     throw new UsageError(
       `${flag}: "${text}" is ambiguous: ${byName.map((w) => w.id).join(", ")}; use <namespace>/<name>`,
     );
+  // A DNS name (at least two labels, not a workload id): an endpoint outside the cluster, reached by name.
+  if (/^(?=.{1,253}$)([a-zA-Z0-9_]([-a-zA-Z0-9_]{0,61}[a-zA-Z0-9_])?\.)+[a-zA-Z]{2,63}\.?$/.test(text))
+    return { kind: "fqdn", name: text.replace(/\.$/, "").toLowerCase() };
   const known = model.workloads.map((w) => w.id);
   const shown = known.slice(0, 20).join(", ") + (known.length > 20 ? ", …" : "");
   throw new UsageError(`${flag}: no workload "${text}" (known: ${shown || "none"})`);
 }
 
 export function endpointName(endpoint: ResolvedEndpoint): string {
+  if (endpoint.kind === "fqdn") return endpoint.name;
   return endpoint.kind === "workload" ? endpoint.workload.id : endpoint.cidr;
 }

@@ -11,7 +11,15 @@ export type EvaluatedKind =
   | "CronJob"
   | "Service"
   | "ServiceAccount"
-  | "NetworkPolicy";
+  | "NetworkPolicy"
+  | ClusterLayerKind;
+
+/** Policy and edge kinds beyond the core ones (loaded by cluster-kinds.ts). */
+export type ClusterLayerKind =
+  | "AdminNetworkPolicy"
+  | "BaselineAdminNetworkPolicy"
+  | "CiliumNetworkPolicy"
+  | "CiliumClusterwideNetworkPolicy";
 
 export type ControllerKind =
   | "Deployment"
@@ -37,6 +45,10 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   Job: ["batch"],
   CronJob: ["batch"],
   NetworkPolicy: ["networking.k8s.io"],
+  AdminNetworkPolicy: ["policy.networking.k8s.io"],
+  BaselineAdminNetworkPolicy: ["policy.networking.k8s.io"],
+  CiliumNetworkPolicy: ["cilium.io"],
+  CiliumClusterwideNetworkPolicy: ["cilium.io"],
 };
 
 function isEvaluatedKind(kind: string): kind is EvaluatedKind {
