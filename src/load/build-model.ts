@@ -6,6 +6,7 @@ import type { SourceRef } from "../model/source-ref.js";
 import { Diagnostics } from "./diagnostics.js";
 import { AuditKinds, objectKey } from "./k8s/audit-kinds.js";
 import { finishClusterKinds, loadClusterKind } from "./k8s/cluster-kinds.js";
+import { buildMesh, loadMeshKind, MESH_GROUPS, type MeshItem } from "./k8s/istio-linkerd-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
 import type { Identity } from "./k8s/metadata.js";
 import { buildNamespaces, loadNamespace, type NamespaceReference } from "./k8s/namespaces.js";
@@ -23,7 +24,8 @@ type Loaded =
   | { readonly type: "service"; readonly identity: Identity; readonly service: Service }
   | { readonly type: "serviceAccount"; readonly identity: Identity }
   | { readonly type: "policy"; readonly identity: Identity; readonly policy: ClusterPolicy }
-  | { readonly type: "policies"; readonly identity: Identity; readonly policies: readonly ClusterPolicy[] };
+  | { readonly type: "policies"; readonly identity: Identity; readonly policies: readonly ClusterPolicy[] }
+  | { readonly type: "mesh"; readonly identity: Identity; readonly item: MeshItem };
 
 /**
  * Input texts → the normalized Model. Every problem in every file is collected; if there is any, one InputError
@@ -61,6 +63,7 @@ export function buildModel(inputs: InputText[]): Model {
   const serviceAccounts: SourceRef[] = [];
   const policies: ClusterPolicy[] = [];
   const references: NamespaceReference[] = [];
+  const meshItems: MeshItem[] = [];
   for (const item of loaded.values()) {
     const id = item.identity;
     if (Object.keys(id.annotations).length > 0) auditKinds.annotations.set(objectKey(id.ref), id.annotations);
@@ -89,6 +92,9 @@ export function buildModel(inputs: InputText[]): Model {
       case "policies":
         policies.push(...item.policies);
         break;
+      case "mesh":
+        meshItems.push(item.item);
+        break;
     }
   }
   finishClusterKinds(policies, diag);
@@ -106,6 +112,7 @@ export function buildModel(inputs: InputText[]): Model {
     admission: auditKinds.admission,
     tls: auditKinds.tls(),
     annotations: auditKinds.annotations,
+    ...(meshItems.length > 0 ? { mesh: buildMesh(meshItems, diag) } : {}),
   };
 }
 
@@ -164,7 +171,11 @@ function load(obj: RawObject, kind: NonNullable<ReturnType<typeof classify>>, di
       return { type: "policy", identity, policy };
     }
     default: {
-      const r = loadClusterKind(obj, kind, diag);
+      if (Object.hasOwn(MESH_GROUPS, kind)) {
+        const m = loadMeshKind(obj, kind as keyof typeof MESH_GROUPS, diag);
+        return m && { type: "mesh", identity: m.identity, item: m.item };
+      }
+      const r = loadClusterKind(obj, kind as Exclude<typeof kind, keyof typeof MESH_GROUPS>, diag);
       return r && { type: "policies", identity: r.identity, policies: r.policies };
     }
   }

@@ -2,6 +2,7 @@ import type { ImageVerification } from "./admission.js";
 import type { CloudModel } from "./cloud.js";
 import type { Namespace, Pod, Workload } from "./endpoint.js";
 import type { LabelSelector, Labels } from "./labels.js";
+import type { MeshModel } from "./mesh.js";
 import type { ClusterPolicy } from "./policy.js";
 import type { ContainerPort } from "./ports.js";
 import type { SourceRef } from "./source-ref.js";
@@ -13,6 +14,8 @@ export type ServicePort = {
   readonly targetPort: number | string;
   readonly protocol: ContainerPort["protocol"];
   readonly nodePort?: number;
+  /** The port's application protocol (appProtocol), as written. */
+  readonly appProtocol?: string;
 };
 
 export type Service = {
@@ -51,4 +54,6 @@ export type Model = {
   readonly tls?: TlsInputs;
   /** Non-empty metadata.annotations per object, keyed by objectKey(): kind/namespace/name. */
   readonly annotations?: ReadonlyMap<string, Labels>;
+  /** The mesh layer (Istio, Linkerd); undefined when the input has no mesh objects. */
+  readonly mesh?: MeshModel;
 };

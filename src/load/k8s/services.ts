@@ -49,6 +49,7 @@ export function loadService(obj: RawObject, diag: Diagnostics): { service: Servi
       protocol,
     };
     if (p.name !== undefined && p.name !== "") port.name = p.name;
+    if (typeof p.appProtocol === "string" && p.appProtocol !== "") port.appProtocol = p.appProtocol;
     if (p.nodePort !== undefined && p.nodePort !== 0) port.nodePort = p.nodePort;
     ports.push(port);
   });
