@@ -76,8 +76,8 @@ paths:
 
   it("rejects unknown fields (a misspelt field would change the intent) and wrong types", () => {
     expect(problems("paths:\n  - from: a/b\n    to: a/c\n    port: [80]\n")).toEqual([
-      { code: "unknown-field", line: 4 },
       { code: "missing-field", line: 2 },
+      { code: "unknown-field", line: 4 },
     ]);
     expect(problems("defaults:\n  deny: maybe\n")).toEqual([{ code: "invalid-type", line: 2 }]);
   });

@@ -43,6 +43,7 @@ export function parseIntent(file: string, text: string): Intent {
     ...diag.warnings.map((w) => ({ code: w.code, message: w.message.replace(": ignored", ""), file, line: w.line })),
     ...diag.problems.map(missingUnion),
   ];
+  problems.sort((a, b) => a.line - b.line || a.code.localeCompare(b.code));
   if (data === undefined || problems.length > 0) throw new InputError(problems);
 
   const named = new Map<string, WorkloadRef>();
