@@ -83,6 +83,9 @@ export class TerraformModule {
   }
 
   problem(code: string, message: string, file: string, line: number): void {
+    // An expression evaluated twice (e.g. to check for unknowns, then to read it) reports its error once.
+    if (this.problems.some((p) => p.code === code && p.file === file && p.line === line && p.message === message))
+      return;
     this.problems.push({ code, message, file, line });
   }
 
