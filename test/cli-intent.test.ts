@@ -134,6 +134,21 @@ describe("ward generate --from-intent", () => {
   });
 });
 
+describe("ward generate --from-intent --target cilium", () => {
+  it("writes CiliumNetworkPolicies that Ward evaluates and verifies against the intent with zero differences", () => {
+    const inputs = ["examples/payments/workloads.yaml", "examples/payments/namespaces.yaml"];
+    const gen = ward(["generate", "--from-intent", "examples/payments/ward.yaml", "--target", "cilium", ...inputs]);
+    expect(gen.code).toBe(0);
+    const file = join(tmp, "cilium.yaml");
+    writeFileSync(file, gen.stdout);
+    const loaded = ward(["-v", "matrix", file, ...inputs]);
+    expect(loaded.stderr).toContain("12 policies");
+    const r = ward(["verify", "examples/payments/ward.yaml", file, ...inputs]);
+    expect(r.stdout).toContain("OK");
+    expect(r.code).toBe(0);
+  });
+});
+
 describe("ward diff", () => {
   it("lists added and removed connections with the rules responsible (exit 1), nothing for equal configs (exit 0)", () => {
     const dir = estate("diff-new", {
