@@ -45,7 +45,9 @@ export function evaluateNacl(
   lo: number,
   hi: number,
 ): NaclDecision {
-  const rules = nacl.rules.filter((r) => r.direction === direction && protocolMatches(r.protocol, protocol));
+  const rules = nacl.rules
+    .filter((r) => r.direction === direction && protocolMatches(r.protocol, protocol))
+    .sort((a, b) => a.ruleNumber - b.ruleNumber);
   const known = rules.map((r) => r.cidr).filter((c): c is Cidr => !isUnknown(c) && c.family === peer.family);
   const portPoints = new Set<number>([lo]);
   for (const r of rules)

@@ -34,12 +34,11 @@ function nacl(rules: Partial<NaclRule>[]): Nacl {
 
 describe("network ACL rules", () => {
   it("the lowest rule_number that matches decides (a deny before an allow wins)", () => {
-    const n = nacl(
-      [
-        { ruleNumber: 200, action: "allow", cidr: parseCidr("10.0.0.0/16") },
-        { ruleNumber: 100, action: "deny", cidr: parseCidr("10.0.1.0/24") },
-      ].sort((a, b) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0)),
-    );
+    // Listed out of order on purpose: evaluation goes by rule_number, not by position.
+    const n = nacl([
+      { ruleNumber: 200, action: "allow", cidr: parseCidr("10.0.0.0/16") },
+      { ruleNumber: 100, action: "deny", cidr: parseCidr("10.0.1.0/24") },
+    ]);
     expect(evaluateNacl(n, "ingress", set("10.0.1.5/32"), 6, 443, 443).allowed.list).toEqual([]);
     expect(evaluateNacl(n, "ingress", set("10.0.2.5/32"), 6, 443, 443).allowed.list.length).toBe(1);
   });
@@ -212,7 +211,7 @@ describe("routes", () => {
     const c = chooseRoutes(emptyCloud(), t, set("192.0.2.9/32"));
     expect(c.routed.map((r) => (r.route.target as { id: string }).id)).toEqual(["nat-2"]);
     const local = chooseRoutes(emptyCloud(), t, set("10.0.3.3/32"));
-    expect((local.routed[0]?.route.target as { type: string }).type).toBe("local");
+    expect(local.routed[0]?.route.target).toEqual({ type: "local" });
   });
 
   it("no matching route: the addresses are unrouted (dropped)", () => {
