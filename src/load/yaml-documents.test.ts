@@ -74,7 +74,8 @@ describe("parseDocuments", () => {
     const text =
       "kind: List\nitems:\n  - kind: Pod\n    spec:\n      containers:\n        - name: a\n  -\n    kind: Pod\n    spec: {x: 1}\nnext: 1\n";
     const [doc] = parse(text).documents;
-    const items = (doc?.value as { items: unknown[] }).items;
+    if (doc === undefined) throw new Error("no document");
+    const items = (doc.value as { items: unknown[] }).items;
     expect(ITEM_REPARSERS.has(items)).toBe(true);
     const at = doc?.locator;
     expect(at?.lineOf(["items", 0, "spec", "containers", 0, "name"])).toBe(6);
