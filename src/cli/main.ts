@@ -105,6 +105,32 @@ function program(): Command {
       process.exitCode = await exposure(paths, { ...cmd.optsWithGlobals(), ...opts });
     });
 
+  cli
+    .command("audit")
+    .description("every pitfall, proved by the engine; exit 1 on findings at or above --fail-on (default high)")
+    .argument("<paths...>", "files, directories or - for stdin")
+    .addOption(formatOption(["text", "json", "sarif"]))
+    .option("--fail-on <severity>", "high (default), medium or low")
+    .option("--rule <ids...>", "only these rule ids (see docs/rules.md)")
+    .option("--skip <ids...>", "leave out these rule ids")
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { audit } = await import("./audit.js");
+      process.exitCode = await audit(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
+  cli
+    .command("certs")
+    .description("certificates (PEM, TLS Secrets) and cert-manager objects: expiry, chain, keys; exit 1 on the last threshold or a high problem")
+    .argument("<paths...>", "files (.pem .crt .cer, manifests), directories or - for stdin")
+    .option("--now <time>", "ISO time to count days from (default: now)")
+    .option("--warn <days>", "thresholds in days, comma-separated (default 60,30,7,1)")
+    .option("--production", "treat every cert-manager issuer as production (ACME staging is then a finding)")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { certs } = await import("./certs.js");
+      process.exitCode = await certs(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
   return cli;
 }
 

@@ -1,0 +1,38 @@
+import type { AuditRule } from "./finding.js";
+import { CERT_RULES } from "./rules/certificates.js";
+import { noDefaultDenyEgress, noDefaultDenyIngress } from "./rules/default-deny.js";
+import { controllerReach, edgeWithoutTls, weakTlsVersion } from "./rules/edge.js";
+import { egressToInternetAllPorts } from "./rules/egress-to-internet-all-ports.js";
+import { egressWithoutDns } from "./rules/egress-without-dns.js";
+import { halfOpenPath } from "./rules/half-open-path.js";
+import { hostNetworkPods } from "./rules/host-network.js";
+import { ingressFromAllNamespaces } from "./rules/ingress-from-all-namespaces.js";
+import { namedPortMissing } from "./rules/named-port-missing.js";
+import { peerMatchesNothing } from "./rules/peer-matches-nothing.js";
+import { policySelectsNothing } from "./rules/policy-selects-nothing.js";
+import { shadowedRule } from "./rules/shadowed-rule.js";
+import { auditModeVerification, imageByTag, unverifiedImages } from "./rules/supply-chain.js";
+import { unselectedWorkload } from "./rules/unselected-workload.js";
+
+/** Every audit rule, in id order. docs/rules.md is generated from this list (npm run docs:rules). */
+export const RULES: readonly AuditRule[] = [
+  noDefaultDenyIngress,
+  noDefaultDenyEgress,
+  unselectedWorkload,
+  egressWithoutDns,
+  halfOpenPath,
+  policySelectsNothing,
+  peerMatchesNothing,
+  shadowedRule,
+  ingressFromAllNamespaces,
+  egressToInternetAllPorts,
+  namedPortMissing,
+  hostNetworkPods,
+  edgeWithoutTls,
+  weakTlsVersion,
+  controllerReach,
+  unverifiedImages,
+  auditModeVerification,
+  imageByTag,
+  ...CERT_RULES,
+].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
