@@ -106,6 +106,41 @@ function program(): Command {
     });
 
   cli
+    .command("up")
+    .description("enforce the model on this host: a network namespace per pod, nftables in a router (Linux, root)")
+    .argument("<paths...>", "files, directories or - for stdin")
+    .option("--name <lab>", "lab name (default: the first path's name)")
+    .option("--max-namespaces <n>", "cap on pod namespaces (default 300)")
+    .option("--replicas <n>", "namespaces per workload with replicas (default 2)")
+    .option("--ports <list>", "ports to serve and probe, comma-separated (default: from the model)")
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { up } = await import("./up.js");
+      process.exitCode = await up(paths, { ...cmd.optsWithGlobals(), ...opts });
+    });
+
+  cli
+    .command("down")
+    .description("remove a lab: every namespace, link and nftables table it made")
+    .argument("<lab>", "lab name")
+    .action(async (lab: string) => {
+      const { down } = await import("./down.js");
+      process.exitCode = await down(lab);
+    });
+
+  cli
+    .command("probe")
+    .description("real connections in a lab vs ward matrix's prediction; exit 1 on any disagreement")
+    .argument("<lab>", "lab name")
+    .option("--port <port>", "probe one port (default: every port the lab serves)")
+    .option("--protocol <protocol>", "TCP, UDP or SCTP (default: all three; SCTP is reported as not probed)")
+    .option("--timeout <ms>", "how long a connection may take before it counts as dropped (default 1000)")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (lab: string, opts) => {
+      const { probe } = await import("./probe.js");
+      process.exitCode = await probe(lab, opts);
+    });
+
+  cli
     .command("audit")
     .description("every pitfall, proved by the engine; exit 1 on findings at or above --fail-on (default high)")
     .argument("<paths...>", "files, directories or - for stdin")
