@@ -5,7 +5,8 @@ import type { ClusterPolicy } from "../model/policy.js";
 import type { SourceRef } from "../model/source-ref.js";
 import { Diagnostics } from "./diagnostics.js";
 import { AuditKinds, objectKey } from "./k8s/audit-kinds.js";
-import { finishClusterKinds, loadClusterKind } from "./k8s/cluster-kinds.js";
+import type { CalicoTier, ServiceAccountInfo } from "./k8s/calico.js";
+import { finishClusterKinds, loadClusterKind, loadedTier, resolveClusterKinds } from "./k8s/cluster-kinds.js";
 import { buildMesh, loadMeshKind, MESH_GROUPS, type MeshItem } from "./k8s/istio-linkerd-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
 import type { Identity } from "./k8s/metadata.js";
@@ -64,6 +65,8 @@ export function buildModel(inputs: InputText[]): Model {
   const policies: ClusterPolicy[] = [];
   const references: NamespaceReference[] = [];
   const meshItems: MeshItem[] = [];
+  const tiers: CalicoTier[] = [];
+  const accounts: ServiceAccountInfo[] = [];
   for (const item of loaded.values()) {
     const id = item.identity;
     if (Object.keys(id.annotations).length > 0) auditKinds.annotations.set(objectKey(id.ref), id.annotations);
@@ -85,13 +88,17 @@ export function buildModel(inputs: InputText[]): Model {
         break;
       case "serviceAccount":
         serviceAccounts.push(id.ref);
+        accounts.push({ namespace: id.namespace ?? "", name: id.name, labels: id.labels });
         break;
       case "policy":
         policies.push(item.policy);
         break;
-      case "policies":
+      case "policies": {
         policies.push(...item.policies);
+        const tier = loadedTier(item);
+        if (tier !== undefined) tiers.push(tier);
         break;
+      }
       case "mesh":
         meshItems.push(item.item);
         break;
@@ -100,11 +107,20 @@ export function buildModel(inputs: InputText[]): Model {
   finishClusterKinds(policies, diag);
   const namespaceMap: Map<string, Namespace> = buildNamespaces(namespaces, references, diag);
   const workloads = buildWorkloads(pods, controllers, diag);
+  // Pods' service accounts without a ServiceAccount object have no labels.
+  const known = new Set(accounts.map((a) => `${a.namespace}/${a.name}`));
+  for (const pod of workloads.pods)
+    if (!known.has(`${pod.namespace}/${pod.serviceAccount}`)) {
+      known.add(`${pod.namespace}/${pod.serviceAccount}`);
+      accounts.push({ namespace: pod.namespace, name: pod.serviceAccount, labels: {} });
+    }
+  const resolved = resolveClusterKinds(policies, tiers, accounts, diag);
+  if (diag.problems.length > 0) throw new InputError(diag.problems);
   return {
     namespaces: namespaceMap,
     pods: workloads.pods,
     workloads: workloads.workloads,
-    policies,
+    policies: resolved,
     services,
     serviceAccounts,
     ignored,

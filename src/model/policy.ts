@@ -104,6 +104,8 @@ export type ClusterPolicy = {
   /** The pods the policy applies to, in `namespace` — or, when `namespaceSelector` is set, in the namespaces it selects. */
   readonly podSelector: LabelSelector;
   readonly namespaceSelector?: LabelSelector;
+  /** When set, only pods running as one of these service accounts (names in the pod's namespace) are subjects. */
+  readonly serviceAccounts?: readonly string[];
   readonly ingress?: readonly PolicyRule[];
   readonly egress?: readonly PolicyRule[];
   readonly tier: Tier;

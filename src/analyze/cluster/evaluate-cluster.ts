@@ -109,7 +109,8 @@ export function policySelects(policy: ClusterPolicy, pod: PodParty): boolean {
     policy.namespaceSelector === undefined
       ? policy.namespace === pod.pod.namespace
       : selectorMatches(policy.namespaceSelector, pod.namespaceLabels);
-  return inScope && selectorMatches(policy.podSelector, pod.pod.labels);
+  if (!inScope || !selectorMatches(policy.podSelector, pod.pod.labels)) return false;
+  return policy.serviceAccounts === undefined || policy.serviceAccounts.includes(pod.pod.serviceAccount);
 }
 
 // NetworkPolicy API: podSelector alone selects pods in the policy's namespace; namespaceSelector alone selects all

@@ -180,7 +180,8 @@ class Engine {
       policy.namespaceSelector === undefined
         ? policy.namespace === c.namespace
         : selectorMatches(policy.namespaceSelector, c.namespaceLabels);
-    return inScope && selectorMatches(policy.podSelector, c.labels);
+    if (!inScope || !selectorMatches(policy.podSelector, c.labels)) return false;
+    return policy.serviceAccounts === undefined || policy.serviceAccounts.includes(c.serviceAccount);
   }
 
   /** For each class, the tier groups of the policies that select it for `direction` (undefined = none). */

@@ -51,6 +51,7 @@ function collectBlocks(model: Model): { blocks: IpBlock[]; blockIndex: Map<strin
   const blocks: IpBlock[] = [];
   const blockIndex = new Map<string, number>();
   for (const policy of model.policies) {
+    if (policy.serviceAccounts !== undefined) bySa = true;
     for (const rules of [policy.ingress, policy.egress]) {
       for (const rule of rules ?? []) {
         for (const peer of [...(rule.peers === "any" ? [] : rule.peers), ...(rule.notPeers ?? [])]) {

@@ -115,7 +115,8 @@ export function parseCalicoSelector(text: string): SelectorExpression {
     if (tok.v === "all" || tok.v === "global") {
       expectOp("(");
       expectOp(")");
-      return { op: "all" };
+      // global() selects only non-namespaced resources (host endpoints, global network sets): never a pod.
+      return tok.v === "all" ? { op: "all" } : { op: "not", expr: { op: "all" } };
     }
     if (tok.v === "has") {
       expectOp("(");

@@ -1,6 +1,7 @@
 import type { ClusterPolicy } from "../../model/policy.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { type Loaded, loadAdminNetworkPolicy, warnSamePriority } from "./admin-network-policy.js";
+import { type CalicoTier, loadCalicoObject, resolveCalico, type ServiceAccountInfo, tierOf } from "./calico.js";
 import { loadCiliumPolicy } from "./cilium.js";
 import type { ClusterLayerKind } from "./kinds.js";
 import type { RawObject } from "./objects.js";
@@ -14,10 +15,32 @@ export function loadClusterKind(obj: RawObject, kind: ClusterLayerKind, diag: Di
     case "CiliumNetworkPolicy":
     case "CiliumClusterwideNetworkPolicy":
       return loadCiliumPolicy(obj, diag);
+    case "CalicoNetworkPolicy":
+    case "GlobalNetworkPolicy":
+    case "Tier":
+      return loadCalicoObject(obj, diag);
   }
 }
 
 /** Checks across objects once everything is loaded (AdminNetworkPolicy priorities). */
 export function finishClusterKinds(policies: readonly ClusterPolicy[], diag: Diagnostics): void {
   warnSamePriority(policies, diag);
+}
+
+/** The Tier object a loaded item defines, if it is one (kept for resolveClusterKinds). */
+export function loadedTier(item: Loaded): CalicoTier | undefined {
+  return tierOf(item);
+}
+
+/**
+ * Resolves what needs every object (and the pods): Calico policies' tiers and service-account matches.
+ * Returns the policies to put in the model; problems (an undefined tier) go to `diag`.
+ */
+export function resolveClusterKinds(
+  policies: readonly ClusterPolicy[],
+  tiers: readonly CalicoTier[],
+  accounts: readonly ServiceAccountInfo[],
+  diag: Diagnostics,
+): ClusterPolicy[] {
+  return resolveCalico(policies, tiers, accounts, diag);
 }

@@ -19,7 +19,10 @@ export type ClusterLayerKind =
   | "AdminNetworkPolicy"
   | "BaselineAdminNetworkPolicy"
   | "CiliumNetworkPolicy"
-  | "CiliumClusterwideNetworkPolicy";
+  | "CiliumClusterwideNetworkPolicy"
+  | "CalicoNetworkPolicy"
+  | "GlobalNetworkPolicy"
+  | "Tier";
 
 export type ControllerKind =
   | "Deployment"
@@ -29,6 +32,9 @@ export type ControllerKind =
   | "ReplicationController"
   | "Job"
   | "CronJob";
+
+// Calico's API server serves projectcalico.org/v3; the same objects are stored as crd.projectcalico.org/v1 CRDs.
+const CALICO_GROUPS = ["projectcalico.org", "crd.projectcalico.org"];
 
 // The API groups each kind is served from (current and older versions of the same shape). A kind with the same name
 // from another group (a Knative "Service", a CRD) is something else, and ignored.
@@ -49,6 +55,9 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   BaselineAdminNetworkPolicy: ["policy.networking.k8s.io"],
   CiliumNetworkPolicy: ["cilium.io"],
   CiliumClusterwideNetworkPolicy: ["cilium.io"],
+  CalicoNetworkPolicy: CALICO_GROUPS,
+  GlobalNetworkPolicy: CALICO_GROUPS,
+  Tier: CALICO_GROUPS,
 };
 
 function isEvaluatedKind(kind: string): kind is EvaluatedKind {
@@ -69,7 +78,10 @@ export function isControllerKind(kind: string): kind is ControllerKind {
 
 /** The evaluated kind of an object, or undefined when Ward ignores it. A missing apiVersion is accepted. */
 export function classify(kind: string, apiVersion: string | undefined): EvaluatedKind | undefined {
-  if (!isEvaluatedKind(kind)) return undefined;
+  // Calico's namespaced policy is also kind NetworkPolicy: told apart by its group.
+  const apiGroup = apiVersion?.split("/")[0] ?? "";
+  if (kind === "NetworkPolicy" && CALICO_GROUPS.includes(apiGroup)) return "CalicoNetworkPolicy";
+  if (kind === "CalicoNetworkPolicy" || !isEvaluatedKind(kind)) return undefined;
   if (apiVersion === undefined) return kind;
   // Only networking.k8s.io/v1 NetworkPolicy is evaluated (extensions/v1beta1 had other semantics).
   if (kind === "NetworkPolicy") return apiVersion === "networking.k8s.io/v1" ? kind : undefined;
