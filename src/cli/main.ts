@@ -25,6 +25,15 @@ function program(): Command {
     .argument("<paths...>", "files, directories or - for stdin")
     .option("--port <port>", "decide one port instead of listing allowed ports")
     .option("--protocol <protocol>", "TCP, UDP or SCTP (default TCP)")
+    .addOption(
+      new Option("--layer <layer>", "which layers decide: cluster, mesh or all (default all)").choices([
+        "cluster",
+        "mesh",
+        "all",
+      ]),
+    )
+    .option("--trust-domain <domain>", "mesh trust domain (default cluster.local)")
+    .option("--cluster-networks <cidrs>", "Linkerd clusterNetworks, comma-separated (default Linkerd's)")
     .addOption(formatOption(["text", "json", "csv", "md", "dot", "mermaid"]))
     .action(async (paths: string[], opts, cmd: Command) => {
       const { matrix } = await import("./matrix.js");
@@ -42,6 +51,13 @@ function program(): Command {
       .requiredOption("--to <endpoint>", "workload id <namespace>/<name>, workload name, IP or CIDR")
       .requiredOption("--port <port>", "destination port")
       .option("--protocol <protocol>", "TCP, UDP or SCTP (default TCP)")
+      .option("--method <method>", "mesh/L7: the HTTP method")
+      .option("--path <path>", "mesh/L7: the HTTP path")
+      .option("--host <host>", "mesh/L7: the HTTP host (authority)")
+      .option("--header <name=value>", "mesh/L7: a request header (repeatable)", collect, [])
+      .option("--plaintext", "the client sends plaintext, as if it had no sidecar")
+      .option("--trust-domain <domain>", "mesh trust domain (default cluster.local)")
+      .option("--cluster-networks <cidrs>", "Linkerd clusterNetworks, comma-separated (default Linkerd's)")
       .addOption(formatOption(["text", "json"]))
       .action(async (paths: string[], opts, cmd: Command) => {
         const commands = await import("./reach.js");

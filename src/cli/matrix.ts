@@ -1,9 +1,13 @@
 import { cloudMatrix } from "../analyze/cloud/cloud-matrix.js";
 import { workloadMatrix } from "../analyze/matrix/workload-matrix.js";
+import { layeredMatrix } from "../analyze/mesh/mesh-matrix.js";
 import { MATRIX_FORMATS, renderMatrix } from "../report/matrix-formats.js";
+import { renderLayeredMatrix } from "../report/mesh-matrix-report.js";
 import { type GlobalOptions, loadForCommand, parseChoice, parsePort, parseProtocol } from "./common.js";
+import { type MeshFlags, parseMeshOptions } from "./mesh-options.js";
 
-export type MatrixOptions = GlobalOptions & { port?: string; protocol?: string; format?: string };
+export type MatrixOptions = GlobalOptions &
+  MeshFlags & { port?: string; protocol?: string; format?: string; layer?: string };
 
 export async function matrix(paths: string[], opts: MatrixOptions): Promise<number> {
   const format = parseChoice(opts.format, MATRIX_FORMATS, "--format", "text");
@@ -16,6 +20,10 @@ export async function matrix(paths: string[], opts: MatrixOptions): Promise<numb
     return 0;
   }
   const result = workloadMatrix(model, port === undefined ? (opts.protocol ? { protocol } : {}) : { port, protocol });
-  process.stdout.write(renderMatrix(result, format));
+  const layer = parseChoice(opts.layer, ["cluster", "mesh", "all"] as const, "--layer", "all");
+  const layered = layeredMatrix(model, result, layer, parseMeshOptions(opts));
+  process.stdout.write(
+    layered.pairs === result.pairs ? renderMatrix(result, format) : renderLayeredMatrix(layered, format),
+  );
   return 0;
 }

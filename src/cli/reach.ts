@@ -4,14 +4,16 @@ import { UsageError } from "../errors/input-error.js";
 import { cloudReachJson, cloudReachText } from "../report/cloud-reach-report.js";
 import { explainText, REACH_FORMATS, reachJson, reachText } from "../report/reach-report.js";
 import { type GlobalOptions, loadForCommand, parseChoice, parseProtocol, requirePort } from "./common.js";
+import { type MeshFlags, parseMeshOptions, parseRequest } from "./mesh-options.js";
 
-export type ReachOptions = GlobalOptions & {
-  from?: string;
-  to?: string;
-  port?: string;
-  protocol?: string;
-  format?: string;
-};
+export type ReachOptions = GlobalOptions &
+  MeshFlags & {
+    from?: string;
+    to?: string;
+    port?: string;
+    protocol?: string;
+    format?: string;
+  };
 
 async function run(paths: string[], opts: ReachOptions, detailed: boolean): Promise<number> {
   const format = parseChoice(opts.format, REACH_FORMATS, "--format", "text");
@@ -19,13 +21,28 @@ async function run(paths: string[], opts: ReachOptions, detailed: boolean): Prom
   if (!opts.to) throw new UsageError("--to is required");
   const port = requirePort(opts.port);
   const protocol = parseProtocol(opts.protocol);
+  const request = parseRequest(opts);
+  const mesh = parseMeshOptions(opts);
   const model = await loadForCommand(paths, opts);
   if (model.cloud && useCloud(model.cloud, model.workloads.length, opts.from, opts.to)) {
-    const cloud = cloudReach(model.cloud, { from: opts.from, to: opts.to, port, protocol: PROTOCOL_NUMBERS[protocol] ?? 6 });
+    const cloud = cloudReach(model.cloud, {
+      from: opts.from,
+      to: opts.to,
+      port,
+      protocol: PROTOCOL_NUMBERS[protocol] ?? 6,
+    });
     process.stdout.write(format === "json" ? cloudReachJson(cloud) : cloudReachText(cloud, detailed));
     return cloud.allowed ? 0 : 1;
   }
-  const result = evaluateReach(model, { from: opts.from, to: opts.to, port, protocol });
+  const result = evaluateReach(model, {
+    from: opts.from,
+    to: opts.to,
+    port,
+    protocol,
+    request,
+    plaintext: opts.plaintext === true,
+    mesh,
+  });
   if (format === "json") process.stdout.write(reachJson(result));
   else process.stdout.write(detailed ? explainText(result) : reachText(result));
   return result.allowed ? 0 : 1;

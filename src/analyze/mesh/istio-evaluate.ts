@@ -225,6 +225,8 @@ export type IstioQuery = {
   readonly server: Pod;
   readonly port: number;
   readonly request: Request;
+  /** Every attribute the request does not give is absent (a complete request), instead of open. */
+  readonly closed?: boolean;
 };
 
 /**
@@ -311,6 +313,7 @@ function decide(
   const target = and([allowF, not(denyF)]);
   const fixed = fixedAttributes(q.request);
   const free = (a: string) =>
+    q.closed !== true &&
     evaluatedAs === "http" &&
     (a === "method" ||
       a === "path" ||
@@ -337,7 +340,8 @@ function decide(
   if (witnessEnv !== undefined) {
     const witness = toRequest(witnessEnv, q.request);
     const by = results.find((r) => r.policy.action === "ALLOW" && r.matched !== undefined);
-    const what = evaluatedAs === "http" ? formatRequest(witness) : "the TCP connection";
+    const shown = formatRequest(witness);
+    const what = evaluatedAs === "tcp" ? "the TCP connection" : shown === "any request" ? "the request" : shown;
     const why =
       allows.length === 0
         ? `no ALLOW policy applies and no DENY rule matches ${what}`

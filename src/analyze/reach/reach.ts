@@ -11,7 +11,15 @@ import {
 } from "../cluster/evaluate-cluster.js";
 import { checkFqdnDns } from "../cluster/fqdn-dns.js";
 import { buildPodClasses } from "../matrix/pod-classes.js";
+import {
+  type AllMeshOptions,
+  DEFAULT_ALL_MESH_OPTIONS,
+  type MeshLayerResult,
+  meshApplies,
+  meshLayer,
+} from "../mesh/mesh-layer.js";
 import { externalParty, type Party, podParty } from "../party.js";
+import { ANY_REQUEST, isOpenRequest, type Request } from "../request.js";
 import { type Decision, decision, type Verdict } from "../verdict.js";
 import { endpointName, type ResolvedEndpoint, resolveEndpoint } from "./resolve-endpoint.js";
 
@@ -20,9 +28,20 @@ export type ReachQuery = {
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** The L7 request (--method/--path/--host/--header); what is not given is open. */
+  readonly request?: Request;
+  /** The client sends plaintext, as if it had no sidecar (--plaintext). */
+  readonly plaintext?: boolean;
+  readonly mesh?: AllMeshOptions;
 };
 
-export type PartyPairOutcome = { readonly from: string; readonly to: string; readonly outcome: ClusterOutcome };
+export type PartyPairOutcome = {
+  readonly from: string;
+  readonly to: string;
+  readonly outcome: ClusterOutcome;
+  /** The mesh layer, when the input uses a mesh. */
+  readonly mesh?: MeshLayerResult;
+};
 
 export type ReachResult = {
   readonly from: string;
@@ -154,6 +173,8 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
   const what = `${query.protocol}/${query.port}`;
   const sameWorkload = from.kind === "workload" && to.kind === "workload" && from.workload.id === to.workload.id;
   const pairs: PartyPairOutcome[] = [];
+  const request = query.request ?? ANY_REQUEST;
+  const withMesh = meshApplies(model);
   if (sameWorkload && from.workload.single) {
     const name = endpointName(from);
     pairs.push({ from: name, to: name, outcome: LOOPBACK });
@@ -171,18 +192,35 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
           to: b.party,
           port: query.port,
           protocol: query.protocol,
+          ...(isOpenRequest(request) ? {} : { request }),
         });
         if (b.party.kind === "fqdn") outcome = withDnsCheck(model, a.party, b.party.name, outcome);
-        pairs.push({ from: a.name, to: b.name, outcome });
+        const mesh = withMesh
+          ? meshLayer(
+              model,
+              {
+                from: a.party,
+                to: b.party,
+                port: query.port,
+                protocol: query.protocol,
+                request,
+                plaintext: query.plaintext === true,
+              },
+              query.mesh ?? DEFAULT_ALL_MESH_OPTIONS,
+            )
+          : undefined;
+        pairs.push({ from: a.name, to: b.name, outcome, ...(mesh === undefined ? {} : { mesh }) });
       }
     }
   }
-  pairs.sort((x, y) => Number(x.outcome.allowed) - Number(y.outcome.allowed));
-  const allowed = pairs.some((p) => p.outcome.allowed);
-  const partial = allowed && pairs.some((p) => !p.outcome.allowed);
-  const shown = pairs.find((p) => p.outcome.allowed === allowed) ?? pairs[0];
+  // Every layer must allow: the cluster layer and, inside a mesh, the mesh layer.
+  const ok = (p: PartyPairOutcome) => p.outcome.allowed && (p.mesh?.allowed ?? true);
+  pairs.sort((x, y) => Number(ok(x)) - Number(ok(y)));
+  const allowed = pairs.some(ok);
+  const partial = allowed && pairs.some((p) => !ok(p));
+  const shown = pairs.find((p) => ok(p) === allowed) ?? pairs[0];
   const verdict: Verdict = shown
-    ? { ...clusterVerdict(shown.outcome, shown.from, shown.to, what), allowed }
+    ? withMeshLayer({ ...clusterVerdict(shown.outcome, shown.from, shown.to, what), allowed }, shown.mesh)
     : {
         allowed: false,
         layers: [{ layer: "cluster", allowed: false, decidedBy: [decision("the workload has no pods")] }],
@@ -197,4 +235,10 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
     verdict,
     pairs,
   };
+}
+
+function withMeshLayer(v: Verdict, mesh: MeshLayerResult | undefined): Verdict {
+  if (mesh === undefined) return v;
+  const layer = { layer: mesh.layer, allowed: mesh.allowed, decidedBy: mesh.decidedBy };
+  return { allowed: v.allowed, layers: [...v.layers, layer] };
 }

@@ -1,3 +1,5 @@
+import { classifyMeshKind, isMeshInternalKind, MESH_GROUPS, type MeshKind } from "./istio-linkerd-kinds.js";
+
 /** The kinds Ward evaluates; every other object goes to Model.ignored. */
 export type EvaluatedKind =
   | "Namespace"
@@ -12,7 +14,8 @@ export type EvaluatedKind =
   | "Service"
   | "ServiceAccount"
   | "NetworkPolicy"
-  | ClusterLayerKind;
+  | ClusterLayerKind
+  | MeshKind;
 
 /** Policy and edge kinds beyond the core ones (loaded by cluster-kinds.ts). */
 export type ClusterLayerKind =
@@ -58,6 +61,7 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   CalicoNetworkPolicy: CALICO_GROUPS,
   GlobalNetworkPolicy: CALICO_GROUPS,
   Tier: CALICO_GROUPS,
+  ...MESH_GROUPS,
 };
 
 function isEvaluatedKind(kind: string): kind is EvaluatedKind {
@@ -78,6 +82,10 @@ export function isControllerKind(kind: string): kind is ControllerKind {
 
 /** The evaluated kind of an object, or undefined when Ward ignores it. A missing apiVersion is accepted. */
 export function classify(kind: string, apiVersion: string | undefined): EvaluatedKind | undefined {
+  // Istio and Linkerd kinds (some share a name: AuthorizationPolicy, HTTPRoute) are told apart by their group.
+  const mesh = classifyMeshKind(kind, apiVersion);
+  if (mesh !== undefined) return mesh;
+  if (isMeshInternalKind(kind)) return undefined;
   // Calico's namespaced policy is also kind NetworkPolicy: told apart by its group.
   const apiGroup = apiVersion?.split("/")[0] ?? "";
   if (kind === "NetworkPolicy" && CALICO_GROUPS.includes(apiGroup)) return "CalicoNetworkPolicy";

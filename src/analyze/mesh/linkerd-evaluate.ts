@@ -1,0 +1,281 @@
+import { type Cidr, cidrContains, parseCidr } from "../../model/cidr.js";
+import type { Pod } from "../../model/endpoint.js";
+import { selectorMatches } from "../../model/labels.js";
+import type { HttpRouteMatch, LinkerdMesh, NetworkEntry } from "../../model/mesh.js";
+import { EMPTY_MESH } from "../../model/mesh.js";
+import type { Model } from "../../model/model.js";
+import type { SourceRef } from "../../model/source-ref.js";
+import type { Request } from "../request.js";
+import { type Decision, decision } from "../verdict.js";
+import { linkerdInjection } from "./injection.js";
+import type { MeshLayerResult, MeshQuery } from "./mesh-layer.js";
+
+export type LinkerdOptions = {
+  /** Linkerd's identity trust domain (default cluster.local). */
+  readonly trustDomain: string;
+  /** clusterNetworks (linkerd install default). */
+  readonly clusterNetworks: readonly string[];
+  /** proxy.defaultInboundPolicy (linkerd install default all-unauthenticated). */
+  readonly linkerdDefaultPolicy: string;
+};
+
+// Linkerd's default clusterNetworks value (linkerd.io/2/reference/cluster-configuration and `linkerd install` values).
+export const LINKERD_CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"];
+
+export const DEFAULT_LINKERD_OPTIONS: LinkerdOptions = {
+  trustDomain: "cluster.local",
+  clusterNetworks: LINKERD_CLUSTER_NETWORKS,
+  linkerdDefaultPolicy: "all-unauthenticated",
+};
+
+type Client = { readonly identity?: string; readonly ip?: Cidr; readonly inCluster: boolean; readonly name: string };
+
+function identityMatches(pattern: string, id: string | undefined): boolean {
+  if (id === undefined) return false;
+  // MeshTLSAuthentication identities: "*" is any authenticated client, "*.<suffix>" a suffix match.
+  if (pattern === "*") return true;
+  if (pattern.startsWith("*.")) return id.endsWith(pattern.slice(1));
+  return id === pattern;
+}
+
+function inNetworks(ip: Cidr | undefined, networks: readonly NetworkEntry[], fallback: boolean): boolean {
+  if (ip === undefined) return fallback;
+  return networks.some(
+    (n) => cidrContains(parseCidr(n.cidr), ip) && !n.except.some((e) => cidrContains(parseCidr(e), ip)),
+  );
+}
+
+/** A default policy (all-unauthenticated, all-authenticated, cluster-unauthenticated, cluster-authenticated, deny, audit). */
+function defaultAllows(policy: string, c: Client): { ok: boolean; why: string } {
+  const tls = c.identity !== undefined;
+  switch (policy) {
+    case "all-unauthenticated":
+    case "audit":
+      return { ok: true, why: `${policy} allows every client` };
+    case "all-authenticated":
+      return { ok: tls, why: tls ? "the client is meshed (mTLS)" : "all-authenticated needs a meshed (mTLS) client" };
+    case "cluster-unauthenticated":
+      return {
+        ok: c.inCluster,
+        why: c.inCluster ? "the client is in the cluster networks" : "the client is outside the cluster networks",
+      };
+    case "cluster-authenticated":
+      return {
+        ok: tls && c.inCluster,
+        why:
+          tls && c.inCluster
+            ? "the client is meshed and in the cluster networks"
+            : "cluster-authenticated needs a meshed client in the cluster networks",
+      };
+    default:
+      return { ok: false, why: "deny allows no client" };
+  }
+}
+
+function pathOk(m: HttpRouteMatch["path"], path: string | undefined): boolean {
+  if (m === undefined || path === undefined) return true;
+  const p = path.replace(/[?#].*$/, "");
+  if (m.type === "Exact") return p === m.value;
+  if (m.type === "RegularExpression") return new RegExp(`^(?:${m.value})$`).test(p);
+  // Gateway API PathPrefix: element-wise prefix ("/foo" matches "/foo" and "/foo/bar", not "/foobar").
+  const prefix = m.value.replace(/\/+$/, "");
+  return prefix === "" || p === prefix || p.startsWith(`${prefix}/`);
+}
+
+/** Can some request with the given attributes match this route match? (Unset attributes can take any value.) */
+function matchPossible(m: HttpRouteMatch, r: Request): boolean {
+  if (!pathOk(m.path, r.path)) return false;
+  if (m.method !== undefined && r.method !== undefined && m.method !== r.method) return false;
+  for (const h of m.headers) {
+    const v = r.headers[h.name];
+    if (v === undefined) continue;
+    if (h.type === "Exact" ? v !== h.value : !new RegExp(`^(?:${h.value})$`).test(v)) return false;
+  }
+  return true;
+}
+
+export function evaluateLinkerd(
+  model: Model,
+  q: MeshQuery,
+  server: Pod,
+  injectedWhy: string,
+  opts: LinkerdOptions,
+): MeshLayerResult {
+  const mesh: LinkerdMesh = (model.mesh ?? EMPTY_MESH).linkerd;
+  const from = q.from;
+  const ip = from.kind === "pod" ? from.ips[0] : from.kind === "external" ? from.range : undefined;
+  const meshed =
+    from.kind === "pod" &&
+    q.plaintext !== true &&
+    linkerdInjection(from.pod, model.namespaces.get(from.pod.namespace)).injected;
+  const client: Client = {
+    name:
+      from.kind === "pod"
+        ? `${from.pod.namespace}/${from.pod.name}`
+        : from.kind === "external"
+          ? from.range.text
+          : from.name,
+    ...(meshed && from.kind === "pod"
+      ? {
+          identity: `${from.pod.serviceAccount}.${from.pod.namespace}.serviceaccount.identity.linkerd.${opts.trustDomain}`,
+        }
+      : {}),
+    ...(ip === undefined ? {} : { ip }),
+    // A pod without a known address is still in the cluster.
+    inCluster: inNetworks(
+      ip,
+      opts.clusterNetworks.map((cidr) => ({ cidr, except: [] })),
+      from.kind === "pod",
+    ),
+  };
+  const reasons: Decision[] = [
+    decision(
+      `server ${server.namespace}/${server.name} is meshed by Linkerd (${injectedWhy}); client ${client.identity ? `identity ${client.identity} (mTLS)` : "unauthenticated (no Linkerd proxy)"}`,
+    ),
+  ];
+  const done = (ok: boolean, why: string, ref?: SourceRef): MeshLayerResult => {
+    reasons.push(decision(`${ok ? "allowed" : "denied"}: ${why}`, ref));
+    return { layer: "mesh", allowed: ok, decidedBy: reasons };
+  };
+  const servers = mesh.servers.filter(
+    (s) =>
+      s.namespace === server.namespace &&
+      selectorMatches(s.podSelector, server.labels) &&
+      (typeof s.port === "number"
+        ? s.port === q.port
+        : server.ports.some((p) => p.name === s.port && p.port === q.port)),
+  );
+  if (servers.length === 0) {
+    // Default inbound policy: pod annotation > namespace annotation > cluster default.
+    const podP = server.annotations?.["config.linkerd.io/default-inbound-policy"];
+    const nsP = model.namespaces.get(server.namespace)?.annotations?.["config.linkerd.io/default-inbound-policy"];
+    const policy = podP ?? nsP ?? opts.linkerdDefaultPolicy;
+    const where = podP ? "pod annotation" : nsP ? `namespace ${server.namespace} annotation` : "cluster default";
+    const d = defaultAllows(policy, client);
+    return done(d.ok, `no Server selects port ${q.port}: default policy ${policy} (${where}): ${d.why}`);
+  }
+  const s = servers[0] as (typeof servers)[number];
+  reasons.push(decision(`Server ${s.name} selects port ${q.port}`, s.source));
+  const authOk = (
+    policyRefs: readonly { kind: string; name: string; namespace: string }[],
+  ): { ok: boolean; why: string } => {
+    for (const ref of policyRefs) {
+      if (ref.kind === "MeshTLSAuthentication") {
+        const m = mesh.meshTLSAuthentications.find((x) => x.namespace === ref.namespace && x.name === ref.name);
+        if (m === undefined)
+          return { ok: false, why: `MeshTLSAuthentication ${ref.namespace}/${ref.name} does not exist` };
+        const ok =
+          m.identities.some((p) => identityMatches(p, client.identity)) ||
+          m.serviceAccounts.some(
+            (sa) =>
+              client.identity === `${sa.name}.${sa.namespace}.serviceaccount.identity.linkerd.${opts.trustDomain}`,
+          );
+        if (!ok)
+          return {
+            ok: false,
+            why: `client identity ${client.identity ?? "(none)"} is not in MeshTLSAuthentication ${m.name}`,
+          };
+      } else if (ref.kind === "NetworkAuthentication") {
+        const n = mesh.networkAuthentications.find((x) => x.namespace === ref.namespace && x.name === ref.name);
+        if (n === undefined)
+          return { ok: false, why: `NetworkAuthentication ${ref.namespace}/${ref.name} does not exist` };
+        if (!inNetworks(client.ip, n.networks, false))
+          return {
+            ok: false,
+            why: `client address ${client.ip?.text ?? "(unknown)"} is not in NetworkAuthentication ${n.name}`,
+          };
+      } else if (ref.kind === "ServiceAccount") {
+        if (client.identity !== `${ref.name}.${ref.namespace}.serviceaccount.identity.linkerd.${opts.trustDomain}`)
+          return { ok: false, why: `client is not ServiceAccount ${ref.namespace}/${ref.name}` };
+      }
+    }
+    return { ok: true, why: "every required authentication is satisfied" };
+  };
+  const saOk = (sa: (typeof mesh.serverAuthorizations)[number]): boolean => {
+    const c = sa.client;
+    if (c.networks !== undefined && !inNetworks(client.ip, c.networks, false)) return false;
+    if (c.unauthenticated) return true;
+    const m = c.meshTLS;
+    if (m === undefined || client.identity === undefined) return false;
+    if (m.unauthenticatedTLS) return true;
+    return (
+      m.identities.some((p) => identityMatches(p, client.identity)) ||
+      m.serviceAccounts.some(
+        (x) => client.identity === `${x.name}.${x.namespace}.serviceaccount.identity.linkerd.${opts.trustDomain}`,
+      )
+    );
+  };
+  const serverAuths = mesh.authorizationPolicies.filter(
+    (a) =>
+      a.namespace === s.namespace &&
+      ((a.target.kind === "Server" && a.target.name === s.name) ||
+        (a.target.kind === "Namespace" && a.target.name === s.namespace)),
+  );
+  const legacy = mesh.serverAuthorizations.filter(
+    (a) =>
+      a.namespace === s.namespace &&
+      (a.server.name === s.name || (a.server.selector !== undefined && selectorMatches(a.server.selector, s.labels))),
+  );
+  const routes = mesh.routes.filter((r) => r.parents.some((p) => p.namespace === s.namespace && p.name === s.name));
+  const tryAuths = (extra: typeof serverAuths): { ok: boolean; why: string; ref?: SourceRef } | undefined => {
+    const all = [...serverAuths, ...extra];
+    for (const a of all) {
+      const r = authOk(a.required);
+      reasons.push(
+        decision(
+          `AuthorizationPolicy ${a.name}: ${r.ok ? "authorizes" : "does not authorize"} the client — ${r.why}`,
+          a.source,
+        ),
+      );
+      if (r.ok) return { ok: true, why: `AuthorizationPolicy ${a.name} authorizes the client`, ref: a.source };
+    }
+    for (const a of legacy) {
+      const ok = saOk(a);
+      reasons.push(
+        decision(`ServerAuthorization ${a.name}: ${ok ? "authorizes" : "does not authorize"} the client`, a.source),
+      );
+      if (ok) return { ok: true, why: `ServerAuthorization ${a.name} authorizes the client`, ref: a.source };
+    }
+    if (all.length + legacy.length === 0) return undefined;
+    return { ok: false, why: "no authorization admits the client" };
+  };
+  const noAuth = () => {
+    // Linkerd: a Server with no authorization denies all traffic, unless its accessPolicy says otherwise.
+    if (s.accessPolicy !== undefined) {
+      const d = defaultAllows(s.accessPolicy, client);
+      return done(
+        d.ok,
+        `no authorization targets Server ${s.name}: its accessPolicy ${s.accessPolicy}: ${d.why}`,
+        s.source,
+      );
+    }
+    return done(
+      false,
+      `no authorization targets Server ${s.name}: a Server without authorizations denies all traffic`,
+      s.source,
+    );
+  };
+  const http = s.proxyProtocol !== "opaque" && s.proxyProtocol !== "TLS";
+  if (routes.length === 0 || !http) {
+    const r = tryAuths([]);
+    return r === undefined ? noAuth() : done(r.ok, r.why, r.ref);
+  }
+  // With HTTPRoutes, a request must match one of them; its authorizations are the route's plus the Server's.
+  let anyRoute = false;
+  for (const route of routes) {
+    const possible = route.rules.some(
+      (rule) => rule.matches.length === 0 || rule.matches.some((m) => matchPossible(m, q.request)),
+    );
+    if (!possible) continue;
+    anyRoute = true;
+    reasons.push(decision(`HTTPRoute ${route.name} can match the request`, route.source));
+    const r = tryAuths(
+      mesh.authorizationPolicies.filter(
+        (a) => a.namespace === route.namespace && a.target.kind === "HTTPRoute" && a.target.name === route.name,
+      ),
+    );
+    if (r?.ok) return done(true, `${r.why} on HTTPRoute ${route.name}`, r.ref);
+  }
+  if (!anyRoute) return done(false, `no HTTPRoute of Server ${s.name} matches the request`, s.source);
+  return done(false, "no authorization of a matching route admits the client", s.source);
+}
