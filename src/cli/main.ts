@@ -171,7 +171,9 @@ function program(): Command {
 
   cli
     .command("certs")
-    .description("certificates (PEM, TLS Secrets) and cert-manager objects: expiry, chain, keys; exit 1 on the last threshold or a high problem")
+    .description(
+      "certificates (PEM, TLS Secrets) and cert-manager objects: expiry, chain, keys; exit 1 on the last threshold or a high problem",
+    )
     .argument("<paths...>", "files (.pem .crt .cer, manifests), directories or - for stdin")
     .option("--now <time>", "ISO time to count days from (default: now)")
     .option("--warn <days>", "thresholds in days, comma-separated (default 60,30,7,1)")

@@ -11,5 +11,6 @@ export default function setup(): void {
     cwd: root,
     encoding: "utf8",
   });
-  if (r.status !== 0) process.stderr.write(`warning: tsc reported errors while building dist/:\n${r.stdout}${r.stderr}\n`);
+  if (r.status !== 0)
+    process.stderr.write(`warning: tsc reported errors while building dist/:\n${r.stdout}${r.stderr}\n`);
 }
