@@ -112,7 +112,7 @@ describe("documents and files", () => {
   it("keeps every kind it does not evaluate in Model.ignored", () => {
     const text = [
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}",
-      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}",
+      "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: i}",
       "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old}",
       "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: knative}",
       "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: sm}",
@@ -120,7 +120,7 @@ describe("documents and files", () => {
     ].join("\n---\n");
     expect(load(text).ignored.map((r) => [r.kind, r.name, r.namespace, r.line])).toEqual([
       ["ConfigMap", "c", "shop", 1],
-      ["Ingress", "i", undefined, 5],
+      ["IngressClass", "i", undefined, 5],
       ["NetworkPolicy", "old", undefined, 9],
       ["Service", "knative", undefined, 13],
       ["ServiceMonitor", "sm", undefined, 17],

@@ -6,7 +6,14 @@ import type { SourceRef } from "../model/source-ref.js";
 import { Diagnostics } from "./diagnostics.js";
 import { AuditKinds, objectKey } from "./k8s/audit-kinds.js";
 import type { CalicoTier, ServiceAccountInfo } from "./k8s/calico.js";
-import { finishClusterKinds, loadClusterKind, loadedTier, resolveClusterKinds } from "./k8s/cluster-kinds.js";
+import {
+  finishClusterKinds,
+  loadClusterKind,
+  loadedEdge,
+  loadedTier,
+  resolveClusterKinds,
+} from "./k8s/cluster-kinds.js";
+import { type EdgeItem, edgeObjects } from "./k8s/edges.js";
 import { buildMesh, loadMeshKind, MESH_GROUPS, type MeshItem } from "./k8s/istio-linkerd-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
 import type { Identity } from "./k8s/metadata.js";
@@ -67,6 +74,7 @@ export function buildModel(inputs: InputText[]): Model {
   const meshItems: MeshItem[] = [];
   const tiers: CalicoTier[] = [];
   const accounts: ServiceAccountInfo[] = [];
+  const edges: EdgeItem[] = [];
   for (const item of loaded.values()) {
     const id = item.identity;
     if (Object.keys(id.annotations).length > 0) auditKinds.annotations.set(objectKey(id.ref), id.annotations);
@@ -97,6 +105,8 @@ export function buildModel(inputs: InputText[]): Model {
         policies.push(...item.policies);
         const tier = loadedTier(item);
         if (tier !== undefined) tiers.push(tier);
+        const edge = loadedEdge(item);
+        if (edge !== undefined) edges.push(edge);
         break;
       }
       case "mesh":
@@ -129,6 +139,7 @@ export function buildModel(inputs: InputText[]): Model {
     tls: auditKinds.tls(),
     annotations: auditKinds.annotations,
     ...(meshItems.length > 0 ? { mesh: buildMesh(meshItems, diag) } : {}),
+    ...(edges.length > 0 ? { edges: edgeObjects(edges) } : {}),
   };
 }
 

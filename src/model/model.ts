@@ -1,5 +1,6 @@
 import type { ImageVerification } from "./admission.js";
 import type { CloudModel } from "./cloud.js";
+import type { EdgeObjects } from "./edges.js";
 import type { Namespace, Pod, Workload } from "./endpoint.js";
 import type { LabelSelector, Labels } from "./labels.js";
 import type { MeshModel } from "./mesh.js";
@@ -25,6 +26,10 @@ export type Service = {
   /** Undefined: a Service without a selector (endpoints managed elsewhere). */
   readonly selector?: LabelSelector;
   readonly ports: readonly ServicePort[];
+  /** LoadBalancer/NodePort: "Local" keeps the client's source address; "Cluster" (the default) SNATs to a node IP. */
+  readonly externalTrafficPolicy?: "Cluster" | "Local";
+  /** LoadBalancer: the client ranges the cloud load balancer accepts (all when absent). */
+  readonly loadBalancerSourceRanges?: readonly string[];
   readonly source: SourceRef;
 };
 
@@ -54,6 +59,8 @@ export type Model = {
   readonly tls?: TlsInputs;
   /** Non-empty metadata.annotations per object, keyed by objectKey(): kind/namespace/name. */
   readonly annotations?: ReadonlyMap<string, Labels>;
+  /** Ingresses, Gateways and HTTPRoutes (the cluster's edges); undefined when the input has none. */
+  readonly edges?: EdgeObjects;
   /** The mesh layer (Istio, Linkerd); undefined when the input has no mesh objects. */
   readonly mesh?: MeshModel;
 };

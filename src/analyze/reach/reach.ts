@@ -1,3 +1,4 @@
+import { UsageError } from "../../errors/input-error.js";
 import type { Pod } from "../../model/endpoint.js";
 import type { Model } from "../../model/model.js";
 import type { Protocol } from "../../model/ports.js";
@@ -57,7 +58,14 @@ export type ReachResult = {
   readonly pairs: readonly PartyPairOutcome[];
 };
 
-type Side = { readonly name: string; readonly party: Party; readonly cls: number; readonly pod?: Pod };
+type Side = {
+  readonly name: string;
+  readonly party: Party;
+  readonly cls: number;
+  readonly pod?: Pod;
+  /** A Service backend: the target port the Service port resolves to on this pod. */
+  readonly port?: number;
+};
 
 /** The pods worth evaluating: up to two per class (two, so a replica-to-replica pair exists within one class). */
 function sides(model: Model, endpoint: ResolvedEndpoint, classOf: (pod: Pod) => number): Side[] {
@@ -70,7 +78,14 @@ function sides(model: Model, endpoint: ResolvedEndpoint, classOf: (pod: Pod) => 
     const n = perClass.get(cls) ?? 0;
     if (n >= 2) continue;
     perClass.set(cls, n + 1);
-    out.push({ name: `${pod.namespace}/${pod.name}`, party: podParty(model, pod), cls, pod });
+    const port = endpoint.kind === "service" ? endpoint.targetPorts.get(pod) : undefined;
+    out.push({
+      name: `${pod.namespace}/${pod.name}`,
+      party: podParty(model, pod),
+      cls,
+      pod,
+      ...(port ? { port } : {}),
+    });
   }
   return out;
 }
@@ -166,12 +181,13 @@ export function clusterVerdict(outcome: ClusterOutcome, from: string, to: string
 
 export function reach(model: Model, query: ReachQuery): ReachResult {
   const from = resolveEndpoint(model, query.from, "--from");
-  const to = resolveEndpoint(model, query.to, "--to");
+  const to = resolveEndpoint(model, query.to, "--to", query);
   const classes = buildPodClasses(model);
   const index = new Map(model.pods.map((p, i) => [p, i]));
   const classOf = (pod: Pod) => classes.classOfPod[index.get(pod) ?? -1] ?? -1;
   const what = `${query.protocol}/${query.port}`;
   const sameWorkload = from.kind === "workload" && to.kind === "workload" && from.workload.id === to.workload.id;
+  if (from.kind === "service") throw new UsageError("--from: a Service is only a destination (--to)");
   const pairs: PartyPairOutcome[] = [];
   const request = query.request ?? ANY_REQUEST;
   const withMesh = meshApplies(model);
@@ -190,7 +206,7 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
         let outcome = evaluateCluster(model, {
           from: a.party,
           to: b.party,
-          port: query.port,
+          port: b.port ?? query.port,
           protocol: query.protocol,
           ...(isOpenRequest(request) ? {} : { request }),
         });
@@ -201,7 +217,7 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
               {
                 from: a.party,
                 to: b.party,
-                port: query.port,
+                port: b.port ?? query.port,
                 protocol: query.protocol,
                 request,
                 plaintext: query.plaintext === true,
@@ -223,7 +239,17 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
     ? withMeshLayer({ ...clusterVerdict(shown.outcome, shown.from, shown.to, what), allowed }, shown.mesh)
     : {
         allowed: false,
-        layers: [{ layer: "cluster", allowed: false, decidedBy: [decision("the workload has no pods")] }],
+        layers: [
+          {
+            layer: "cluster",
+            allowed: false,
+            decidedBy: [
+              decision(
+                to.kind === "service" ? "the Service has no backend pod with that port" : "the workload has no pods",
+              ),
+            ],
+          },
+        ],
       };
   return {
     from: endpointName(from),

@@ -1,14 +1,24 @@
 import { UsageError } from "../../errors/input-error.js";
 import { CidrError, parseCidr } from "../../model/cidr.js";
 import type { Pod, Workload } from "../../model/endpoint.js";
-import type { Model } from "../../model/model.js";
+import type { Model, Service, ServicePort } from "../../model/model.js";
+import type { Protocol } from "../../model/ports.js";
+import { findServicePort, serviceBackends } from "../edges/service-backends.js";
 
 /** What a --from / --to argument names: a workload (by id, or by name when unambiguous) or an address range. */
 export type ResolvedEndpoint =
   | { readonly kind: "workload"; readonly workload: Workload; readonly pods: readonly Pod[] }
   | { readonly kind: "external"; readonly cidr: string }
   /** A DNS name outside the cluster (egress by name, decided by FQDN rules). */
-  | { readonly kind: "fqdn"; readonly name: string };
+  | { readonly kind: "fqdn"; readonly name: string }
+  /** `svc/<namespace>/<name>` with a Service port: its backend pods, each with its resolved target port. */
+  | {
+      readonly kind: "service";
+      readonly service: Service;
+      readonly port: ServicePort;
+      readonly pods: readonly Pod[];
+      readonly targetPorts: ReadonlyMap<Pod, number>;
+    };
 
 function podsOf(model: Model, workload: Workload): Pod[] {
   return workload.pods.map((i) => model.pods[i]).filter((p): p is Pod => p !== undefined);
@@ -18,7 +28,13 @@ function looksLikeAddress(text: string): boolean {
   return /^[0-9.]+(\/\d+)?$/.test(text) || (text.includes(":") && /^[0-9a-fA-F:.]+(\/\d+)?$/.test(text));
 }
 
-export function resolveEndpoint(model: Model, text: string, flag: string): ResolvedEndpoint {
+export function resolveEndpoint(
+  model: Model,
+  text: string,
+  flag: string,
+  servicePort?: { readonly port: number; readonly protocol: Protocol },
+): ResolvedEndpoint {
+  if (text.startsWith("svc/")) return resolveService(model, text, flag, servicePort);
   const byId = model.workloads.find((w) => w.id === text);
   if (byId) return { kind: "workload", workload: byId, pods: podsOf(model, byId) };
   if (looksLikeAddress(text)) {
@@ -55,7 +71,43 @@ export function resolveEndpoint(model: Model, text: string, flag: string): Resol
   throw new UsageError(`${flag}: no workload "${text}" (known: ${shown || "none"})`);
 }
 
+function resolveService(
+  model: Model,
+  text: string,
+  flag: string,
+  servicePort: { readonly port: number; readonly protocol: Protocol } | undefined,
+): ResolvedEndpoint {
+  const m = /^svc\/([^/]+)\/([^/]+)$/.exec(text);
+  if (!m) throw new UsageError(`${flag}: "${text}": a Service is named svc/<namespace>/<name>`);
+  const [, namespace, name] = m as unknown as [string, string, string];
+  const service = model.services.find((s) => s.namespace === namespace && s.name === name);
+  if (service === undefined) {
+    const known = model.services.map((s) => `svc/${s.namespace}/${s.name}`);
+    throw new UsageError(
+      `${flag}: no Service "${namespace}/${name}" (known: ${known.slice(0, 20).join(", ") || "none"})`,
+    );
+  }
+  if (servicePort === undefined) throw new UsageError(`${flag}: a Service is only a destination (--to)`);
+  const port = findServicePort(service, servicePort.port, servicePort.protocol);
+  if (port === undefined) {
+    const ports = service.ports.map((p) => `${p.protocol}/${p.port}`).join(", ");
+    throw new UsageError(
+      `${flag}: Service ${namespace}/${name} has no port ${servicePort.protocol}/${servicePort.port} (ports: ${ports || "none"}); --port is the Service port`,
+    );
+  }
+  const backends = serviceBackends(model, service, port);
+  return {
+    kind: "service",
+    service,
+    port,
+    pods: backends.map((b) => b.pod),
+    targetPorts: new Map(backends.map((b) => [b.pod, b.port])),
+  };
+}
+
 export function endpointName(endpoint: ResolvedEndpoint): string {
   if (endpoint.kind === "fqdn") return endpoint.name;
+  if (endpoint.kind === "service")
+    return `svc/${endpoint.service.namespace}/${endpoint.service.name}:${endpoint.port.port}`;
   return endpoint.kind === "workload" ? endpoint.workload.id : endpoint.cidr;
 }

@@ -3,6 +3,7 @@ import type { Diagnostics } from "../diagnostics.js";
 import { type Loaded, loadAdminNetworkPolicy, warnSamePriority } from "./admin-network-policy.js";
 import { type CalicoTier, loadCalicoObject, resolveCalico, type ServiceAccountInfo, tierOf } from "./calico.js";
 import { loadCiliumPolicy } from "./cilium.js";
+import { type EdgeItem, edgeOf, loadEdgeObject } from "./edges.js";
 import type { ClusterLayerKind } from "./kinds.js";
 import type { RawObject } from "./objects.js";
 
@@ -19,6 +20,10 @@ export function loadClusterKind(obj: RawObject, kind: ClusterLayerKind, diag: Di
     case "GlobalNetworkPolicy":
     case "Tier":
       return loadCalicoObject(obj, diag);
+    case "Ingress":
+    case "Gateway":
+    case "HTTPRoute":
+      return loadEdgeObject(obj, diag);
   }
 }
 
@@ -30,6 +35,11 @@ export function finishClusterKinds(policies: readonly ClusterPolicy[], diag: Dia
 /** The Tier object a loaded item defines, if it is one (kept for resolveClusterKinds). */
 export function loadedTier(item: Loaded): CalicoTier | undefined {
   return tierOf(item);
+}
+
+/** The Ingress, Gateway or HTTPRoute a loaded item carries, if it is one. */
+export function loadedEdge(item: Loaded): EdgeItem | undefined {
+  return edgeOf(item);
 }
 
 /**

@@ -25,7 +25,10 @@ export type ClusterLayerKind =
   | "CiliumClusterwideNetworkPolicy"
   | "CalicoNetworkPolicy"
   | "GlobalNetworkPolicy"
-  | "Tier";
+  | "Tier"
+  | "Ingress"
+  | "Gateway"
+  | "HTTPRoute";
 
 export type ControllerKind =
   | "Deployment"
@@ -61,6 +64,9 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   CalicoNetworkPolicy: CALICO_GROUPS,
   GlobalNetworkPolicy: CALICO_GROUPS,
   Tier: CALICO_GROUPS,
+  Ingress: ["networking.k8s.io"],
+  Gateway: ["gateway.networking.k8s.io"],
+  HTTPRoute: ["gateway.networking.k8s.io"],
   ...MESH_GROUPS,
 };
 

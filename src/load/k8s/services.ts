@@ -53,6 +53,18 @@ export function loadService(obj: RawObject, diag: Diagnostics): { service: Servi
     if (p.nodePort !== undefined && p.nodePort !== 0) port.nodePort = p.nodePort;
     ports.push(port);
   });
+  const etp = spec.externalTrafficPolicy;
+  if (etp !== undefined && etp !== "Cluster" && etp !== "Local")
+    diag.error("invalid-field", `externalTrafficPolicy must be Cluster or Local, not ${JSON.stringify(etp)}`, site, [
+      "spec",
+      "externalTrafficPolicy",
+    ]);
+  const ranges = spec.loadBalancerSourceRanges;
+  if (ranges !== undefined && (!Array.isArray(ranges) || ranges.some((r) => typeof r !== "string")))
+    diag.error("invalid-field", "loadBalancerSourceRanges must be a list of CIDRs", site, [
+      "spec",
+      "loadBalancerSourceRanges",
+    ]);
   if (identity === undefined || diag.errorCount > before) return undefined;
   const service: { -readonly [K in keyof Service]: Service[K] } = {
     namespace: identity.namespace as string,
@@ -65,6 +77,8 @@ export function loadService(obj: RawObject, diag: Diagnostics): { service: Servi
   if (spec.selector !== undefined && Object.keys(spec.selector).length > 0) {
     service.selector = { matchLabels: { ...spec.selector }, matchExpressions: [] };
   }
+  if (etp === "Cluster" || etp === "Local") service.externalTrafficPolicy = etp;
+  if (Array.isArray(ranges) && ranges.length > 0) service.loadBalancerSourceRanges = ranges as string[];
   return { service, identity };
 }
 
