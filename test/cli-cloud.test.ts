@@ -5,6 +5,8 @@ const TF = "examples/aws-three-tier/terraform";
 const DESCRIBE = "examples/aws-three-tier/describe";
 const BROKEN_TF = ["--var-file", "examples/aws-three-tier/broken.tfvars"];
 const BROKEN_DESCRIBE = "examples/aws-three-tier/describe-broken";
+const SHOW = "examples/aws-three-tier/terraform-show";
+const BROKEN_SHOW = "examples/aws-three-tier/terraform-show-broken";
 
 type Hop = { step: string; status: string; why: string; refs: { file: string; line: number; path?: string }[] };
 type Result = { status: string; allowed: boolean; paths: { from: string; to: string; status: string; hops: Hop[] }[] };
@@ -17,6 +19,7 @@ function reach(args: string[]): { code: number; result: Result; stderr: string }
 for (const [label, dir, broken] of [
   ["Terraform", TF, [TF, ...BROKEN_TF]],
   ["describe JSON", DESCRIBE, [BROKEN_DESCRIBE]],
+  ["terraform show -json state", SHOW, [BROKEN_SHOW]],
 ] as const) {
   describe(`examples/aws-three-tier as ${label}`, () => {
     it("internet → ALB on 443 is allowed, by the ALB security group's 0.0.0.0/0 rule", () => {

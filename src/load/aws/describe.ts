@@ -30,7 +30,7 @@ type Obj = Record<string, Json>;
 type Seg = string | number;
 
 /** A parsed describe file: values plus the line of any JSON path. */
-class DescribeFile {
+export class DescribeFile {
   readonly value: Obj;
   private readonly counter = new LineCounter();
   private readonly doc;
@@ -55,7 +55,7 @@ class DescribeFile {
   }
 }
 
-function formatJsonPath(path: readonly Seg[]): string {
+export function formatJsonPath(path: readonly Seg[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 

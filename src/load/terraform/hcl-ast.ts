@@ -48,6 +48,8 @@ export type Block = {
   readonly blocks: readonly Block[];
   readonly file: string;
   readonly line: number;
+  /** The JSON path of a block read from `terraform show -json` output. */
+  readonly path?: string;
 };
 
 let parserPromise: Promise<Parser> | undefined;

@@ -89,8 +89,11 @@ function targetOf(id: string, fallback: RouteTarget["type"]): RouteTarget {
   return { type: found ? found[1] : fallback, id } as RouteTarget;
 }
 
+/** What the reader needs of a module: HCL (TerraformModule) and `terraform show -json` (TerraformJson) provide it. */
+export type ResourceSource = Pick<TerraformModule, "instances" | "nested" | "evalIn">;
+
 /** Terraform resources → the cloud model. Unknown values are kept as Unknown (with a warning), never guessed. */
-export function terraformToCloud(module: TerraformModule): CloudBuilder {
+export function terraformToCloud(module: ResourceSource): CloudBuilder {
   const b = new CloudBuilder();
   const instances = module.instances();
   const reader = new Reader(module, b);
@@ -99,6 +102,7 @@ export function terraformToCloud(module: TerraformModule): CloudBuilder {
     name: inst.address,
     file: inst.block.file,
     line,
+    ...(inst.block.path ? { path: inst.block.path } : {}),
   });
   const routeTables = new Map<string, RouteTable & { routes: Route[]; subnetIds: string[]; gatewayIds: string[] }>();
   const nacls = new Map<string, Nacl & { rules: NaclRule[]; subnetIds: string[] }>();
@@ -748,7 +752,7 @@ function defaultSg(vpc: string, source: CloudRef, rules: SgRule[]) {
 /** Typed attribute reading with problems at file:line; unknown values become Unknown with a warning. */
 class Reader {
   constructor(
-    private readonly module: TerraformModule,
+    private readonly module: ResourceSource,
     private readonly b: CloudBuilder,
   ) {}
 
