@@ -26,7 +26,7 @@ export const egressToInternetAllPorts: AuditRule = {
   rationale:
     "An egress rule to every address on every port undoes egress control: a compromised pod can reach any command-and-control server or exfiltrate data on any port.",
   fix: "Name the destinations (CIDRs of the services needed, or FQDN rules in Cilium/Calico) and the ports (usually TCP 443).",
-  equivalents: { kubescape: "C-0260" },
+  equivalents: {},
   check(ctx) {
     const out: Finding[] = [];
     for (const policy of ctx.model.policies) {

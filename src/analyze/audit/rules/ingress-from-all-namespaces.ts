@@ -23,7 +23,7 @@ export const ingressFromAllNamespaces: AuditRule = {
   rationale:
     "`namespaceSelector: {}` (or a rule with no `from`) admits pods of every namespace, including ones created later by other teams: segmentation by namespace is lost.",
   fix: "Name the namespaces that need access: `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: <ns>}}`, with a podSelector in the same peer.",
-  equivalents: { kubescape: "C-0049" },
+  equivalents: {},
   check(ctx) {
     const out: Finding[] = [];
     for (const policy of ctx.model.policies) {
