@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import Ajv from "ajv-draft-04";
+import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { ward } from "./support/run-cli.js";
 
 const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS: its class is the default export of the module object.
+const Ajv = AjvDraft04.default;
 // The SARIF 2.1.0 JSON schema as shipped by @microsoft/jest-sarif (lib/schemas/sarif-2.1.0-rtm.5.json, MIT):
 // the final 2.1.0 schema (rtm.5 is the OASIS 2.1.0 release candidate the standard was approved from), draft-04.
 // Its "language" pattern is not valid with the u flag, so patterns are compiled without it.

@@ -24,7 +24,7 @@ export type CertSpec = {
   key?: KeyKind;
   hash?: "SHA-256" | "SHA-1";
   ca?: boolean;
-  dns?: string[];
+  dns?: string[] | undefined;
   /** Signed by this certificate's key (default: self-signed). */
   issuer?: Made;
   serial?: string;
