@@ -7,6 +7,7 @@ import { egressWithoutDns } from "./rules/egress-without-dns.js";
 import { halfOpenPath } from "./rules/half-open-path.js";
 import { hostNetworkPods } from "./rules/host-network.js";
 import { ingressFromAllNamespaces } from "./rules/ingress-from-all-namespaces.js";
+import { MESH_RULES } from "./rules/mesh.js";
 import { namedPortMissing } from "./rules/named-port-missing.js";
 import { peerMatchesNothing } from "./rules/peer-matches-nothing.js";
 import { policySelectsNothing } from "./rules/policy-selects-nothing.js";
@@ -35,4 +36,5 @@ export const RULES: readonly AuditRule[] = [
   auditModeVerification,
   imageByTag,
   ...CERT_RULES,
+  ...MESH_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
