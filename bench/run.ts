@@ -294,3 +294,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = 3;
   },
 );
+
+// Then the data plane benchmark (bench/dataplane.ts), in text mode; it skips itself without root and nftables.
+process.once("beforeExit", () => {
+  if (process.exitCode !== 0 || process.argv.includes("--json")) return;
+  import("./dataplane.js")
+    .then((m) => m.dataplaneBench())
+    .catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 3;
+    });
+});

@@ -16,7 +16,7 @@ describe.skipIf(skip !== undefined)(
   () => {
     const before = skip ? { links: [], tables: [] } : { links: hostLinks(), tables: hostTables() };
 
-    afterAll(() => cleanUpLabs(["p"]));
+    afterAll(() => cleanUpLabs(["p"]), 180_000);
 
     it("brings the lab up: a namespace per replica, a router and an external namespace", async () => {
       const r = ward(["up", "examples/payments", "--name", lab]);

@@ -23,7 +23,7 @@ const clusters: [string, Model][] = [
 const tags = clusters.map((_, i) => String.fromCharCode(97 + i));
 
 describe.skipIf(skip !== undefined)(`random clusters enforced in a lab${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  afterAll(() => cleanUpLabs(tags));
+  afterAll(() => cleanUpLabs(tags), 180_000);
 
   clusters.forEach(([id, model], i) => {
     const lab = labName(tags[i] as string);

@@ -64,7 +64,7 @@ function holdConnection(netns: string, host: string, ms: number): { child: Child
 }
 
 describe.skipIf(skip !== undefined)(`policy changes in a running lab${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  afterAll(() => cleanUpLabs(["r", "f", "n"]));
+  afterAll(() => cleanUpLabs(["r", "f", "n"]), 180_000);
 
   it("opens nothing when compilation fails: no namespace, no state", async () => {
     const failing = labName("f");

@@ -1,4 +1,3 @@
-import { buildPodClasses } from "../analyze/matrix/pod-classes.js";
 import type { Workload } from "../model/endpoint.js";
 import type { Model } from "../model/model.js";
 import { LabError } from "./errors.js";
@@ -76,21 +75,29 @@ export function labNameFromPath(path: string): string {
   return cleaned === "" ? "lab" : cleaned;
 }
 
-/** The pods that stand for a workload: distinct classes first, so a capped workload keeps its variety. */
-function workloadPods(workload: Workload, classOf: Int32Array, replicas: number): { pod: number; replica: number }[] {
+/**
+ * The pods that stand for a workload: pods that look different (labels, service account, named ports) first, so a
+ * capped workload keeps its variety. Policy-independent, so a policy change never changes which pods are in the lab.
+ */
+function workloadPods(model: Model, workload: Workload, replicas: number): { pod: number; replica: number }[] {
   if (workload.pods.length === 1) {
     const pod = workload.pods[0] as number;
     const copies = workload.single ? 1 : replicas;
     return Array.from({ length: copies }, (_, replica) => ({ pod, replica }));
   }
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   const first: number[] = [];
   const rest: number[] = [];
   for (const p of workload.pods) {
-    const c = classOf[p] as number;
-    if (seen.has(c)) rest.push(p);
+    const pod = model.pods[p];
+    const labels = Object.entries(pod?.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const named = (pod?.ports ?? [])
+      .filter((x) => x.name !== undefined)
+      .map((x) => `${x.name}/${x.protocol}/${x.port}`);
+    const key = JSON.stringify([labels, pod?.serviceAccount, named.sort()]);
+    if (seen.has(key)) rest.push(p);
     else {
-      seen.add(c);
+      seen.add(key);
       first.push(p);
     }
   }
@@ -108,8 +115,7 @@ export function planLab(model: Model, opts: PlanOptions): LabPlan {
     throw new LabError(name, `the namespace cap must be 1-9999, got ${maxNamespaces}`);
   const replicas = Math.max(1, opts.replicas ?? DEFAULT_REPLICAS);
   const perWorkload = Math.max(1, opts.perWorkload ?? replicas);
-  const classes = buildPodClasses(model);
-  const all = model.workloads.map((w) => workloadPods(w, classes.classOfPod, replicas));
+  const all = model.workloads.map((w) => workloadPods(model, w, replicas));
   const wanted = all.map((list) => list.slice(0, perWorkload));
   const chosen: { pod: number; replica: number; workload: string }[][] = model.workloads.map(() => []);
   // Round robin: every workload's first namespace before anyone's second, so the cap drops replicas first.

@@ -16,7 +16,15 @@ import { type ContainerPort, type PortSpec, PROTOCOLS, resolveNamedPort } from "
 import { CompileError } from "../errors.js";
 import { type Ipv4Range, ipv4ToInt, normalizeRanges } from "../ipv4.js";
 import type { LabPlan } from "../lab-plan.js";
-import { type AddressSet, type Chain, type Rule, type Ruleset, TABLE, type Verdict } from "./ruleset.js";
+import {
+  type AddressSet,
+  type Chain,
+  type PortMatch,
+  type Rule,
+  type Ruleset,
+  TABLE,
+  type Verdict,
+} from "./ruleset.js";
 
 /**
  * Model → nftables, for the lab's router namespace, where every packet between two namespaces is forwarded once.
@@ -41,6 +49,8 @@ type Group = {
   readonly labels: Labels;
   readonly serviceAccount: string;
   readonly ports: readonly ContainerPort[];
+  /** The named ports, as a key: ingress rules resolve named ports against them. */
+  readonly namedKey: string;
   readonly ips: readonly Cidr[];
   readonly addresses: number[];
   readonly workloads: string[];
@@ -48,6 +58,13 @@ type Group = {
 
 /** What a rule's ports allow, after its notPorts: ranges per protocol, and whether other protocols match. */
 type Ports = { readonly set: PortSet; readonly other: boolean };
+
+/** A rule's peers in one set (or any peer), with its port matches: one nft rule per match. */
+type Target = {
+  readonly peers?: AddressSet;
+  readonly externalOnly: boolean;
+  readonly matches: readonly (PortMatch | undefined)[];
+};
 
 function blockRanges(block: IpBlock): Ipv4Range[] {
   if (block.cidr.family !== 4) return [];
@@ -124,14 +141,30 @@ function labelsKey(labels: Labels): string {
   );
 }
 
+function blockId(block: IpBlock): string {
+  return [block.cidr.text, ...block.except.map((e) => e.text)].join(" ");
+}
+
+const WHOLE = (external: readonly Ipv4Range[]) =>
+  external.length === 1 && external[0]?.[0] === 0 && external[0][1] === 0xffffffff;
+
+type Peers = { readonly groups: readonly Group[]; readonly external: readonly Ipv4Range[] };
+
 class Compiler {
   private readonly groups: Group[] = [];
+  private readonly byNamespace = new Map<string, Group[]>();
   private readonly ordered: ClusterPolicy[];
+  private readonly policiesByNamespace = new Map<string, ClusterPolicy[]>();
   private readonly sets = new Map<string, AddressSet>();
   private readonly chains: Chain[] = [];
   private readonly chainByBody = new Map<string, Chain>();
+  private readonly entryByKey = new Map<string, Chain>();
   private readonly chainNames = new Set<string>();
   private readonly pods: AddressSet;
+  private readonly targetCache = new Map<PolicyRule, Map<string, readonly Target[]>>();
+  private readonly peerCache = new Map<PolicyRule, Peers>();
+  /** Ids of the ipBlocks each group's pods are in, by their own IPs. */
+  private readonly inBlocks = new Map<Group, ReadonlySet<string>>();
 
   constructor(
     private readonly model: Model,
@@ -146,12 +179,14 @@ class Compiler {
       if (pod === undefined || address === undefined)
         throw new CompileError(p.netns, `pod ${p.pod} (${p.address}) is not in the model or has no IPv4 address`);
       const ips = pod.ips.map((ip) => parseCidr(ip));
-      const inBlocks = blocks.map((b) => (ips.some((ip) => blockCoverage(b, ip).length > 0) ? 1 : 0)).join("");
+      const member = new Set<string>();
+      if (ips.length > 0)
+        for (const [id, b] of blocks) if (ips.some((ip) => blockCoverage(b, ip).length > 0)) member.add(id);
       const named = pod.ports
         .filter((x) => x.name !== undefined)
         .map((x) => `${x.name}/${x.protocol}/${x.port}`)
         .sort();
-      const key = JSON.stringify([pod.namespace, labelsKey(pod.labels), pod.serviceAccount, named, inBlocks]);
+      const key = JSON.stringify([pod.namespace, labelsKey(pod.labels), pod.serviceAccount, named, [...member].sort()]);
       let group = byKey.get(key);
       if (group === undefined) {
         group = {
@@ -161,12 +196,17 @@ class Compiler {
           labels: pod.labels,
           serviceAccount: pod.serviceAccount,
           ports: pod.ports,
+          namedKey: named.join(","),
           ips,
           addresses: [],
           workloads: [],
         };
         byKey.set(key, group);
         this.groups.push(group);
+        this.inBlocks.set(group, member);
+        const list = this.byNamespace.get(group.namespace) ?? [];
+        list.push(group);
+        this.byNamespace.set(group.namespace, list);
       }
       group.addresses.push(address);
       if (!group.workloads.includes(p.workload)) group.workloads.push(p.workload);
@@ -174,12 +214,12 @@ class Compiler {
     this.pods = this.set(this.groups, [], "pods");
   }
 
-  private blocks(): IpBlock[] {
-    const out: IpBlock[] = [];
+  private blocks(): Map<string, IpBlock> {
+    const out = new Map<string, IpBlock>();
     for (const policy of this.model.policies)
       for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])])
         for (const peer of [...(rule.peers === "any" ? [] : rule.peers), ...(rule.notPeers ?? [])])
-          if (peer.kind === "ipBlock") out.push(peer.block);
+          if (peer.kind === "ipBlock") out.set(blockId(peer.block), peer.block);
     return out;
   }
 
@@ -194,6 +234,16 @@ class Compiler {
     };
   }
 
+  /** Policies that may select pods of a namespace: its own, and those scoped by a namespace selector. */
+  private candidates(namespace: string): ClusterPolicy[] {
+    let list = this.policiesByNamespace.get(namespace);
+    if (list === undefined) {
+      list = this.ordered.filter((p) => p.namespaceSelector !== undefined || p.namespace === namespace);
+      this.policiesByNamespace.set(namespace, list);
+    }
+    return list;
+  }
+
   private selects(policy: ClusterPolicy, group: Group): boolean {
     const inScope =
       policy.namespaceSelector === undefined
@@ -205,8 +255,17 @@ class Compiler {
   }
 
   private compileGroup(direction: Direction, group: Group): void {
-    const selecting = this.ordered.filter((p) => p[direction] !== undefined && this.selects(p, group));
+    const selecting = this.candidates(group.namespace).filter(
+      (p) => p[direction] !== undefined && this.selects(p, group),
+    );
     if (selecting.length === 0) return; // nothing decides: allowed, no chain
+    // Groups selected by the same policies get the same chains (ingress also needs the same named ports).
+    const key = `${direction} ${direction === "ingress" ? group.namedKey : ""} ${selecting.map((p) => this.ordered.indexOf(p)).join(",")}`;
+    const known = this.entryByKey.get(key);
+    if (known !== undefined) {
+      this.join(known, group, true);
+      return;
+    }
     const tiers: ClusterPolicy[][] = [];
     for (const p of selecting) {
       const last = tiers[tiers.length - 1];
@@ -234,14 +293,19 @@ class Compiler {
       const end: Verdict = isolates && tier?.defaultAction === "deny" ? { kind: "drop" } : onward;
       next = this.chain(direction, tier?.name ?? "default", group, rules, end, t === 0);
     }
+    if (next !== undefined) this.entryByKey.set(key, next);
+  }
+
+  private join(chain: Chain, group: Group, entry: boolean): void {
+    for (const w of group.workloads) if (!chain.workloads.includes(w)) (chain.workloads as string[]).push(w);
+    if (entry) (chain.members as number[]).push(...group.addresses);
   }
 
   private chain(direction: Direction, tier: string, group: Group, rules: Rule[], end: Verdict, entry: boolean): Chain {
     const body = JSON.stringify([direction, rules, end]);
     const existing = this.chainByBody.get(body);
     if (existing !== undefined) {
-      for (const w of group.workloads) if (!existing.workloads.includes(w)) (existing.workloads as string[]).push(w);
-      if (entry) (existing.members as number[]).push(...group.addresses);
+      this.join(existing, group, entry);
       return existing;
     }
     const base = `${direction === "ingress" ? "in" : "eg"}_${chainBase(group.workloads[0] ?? `group${group.index}`)}`;
@@ -264,35 +328,50 @@ class Compiler {
 
   /** The named set holding these groups' pod addresses and these external ranges (shared when equal). */
   private set(groups: readonly Group[], external: readonly Ipv4Range[], name?: string): AddressSet {
-    const ranges: Ipv4Range[] = [...external];
-    for (const g of groups) for (const a of g.addresses) ranges.push([a, a]);
-    const normalized = normalizeRanges(ranges);
-    const key = normalized.map(([s, e]) => `${s}-${e}`).join(",");
+    const key = `${groups
+      .map((g) => g.index)
+      .sort((a, b) => a - b)
+      .join(",")}|${external.map(([s, e]) => `${s}-${e}`).join(",")}`;
     let set = this.sets.get(key);
     if (set === undefined) {
-      set = { name: name ?? `peers_${this.sets.size}`, ranges: normalized };
+      const ranges: Ipv4Range[] = [...external];
+      for (const g of groups) for (const a of g.addresses) ranges.push([a, a]);
+      // The first set made is every pod in the lab (the constructor asks for it first).
+      set = { name: name ?? `peers_${this.sets.size}`, ranges: normalizeRanges(ranges) };
       this.sets.set(key, set);
     }
     return set;
   }
 
-  // Mirrors the reference evaluator's peerMatchesPod: NetworkPolicy ANDs namespaceSelector and podSelector in a peer.
-  private peerMatchesGroup(peer: Peer, g: Group): boolean {
+  /** Groups a peer selects. Mirrors the reference evaluator's peerMatchesPod (NetworkPolicy ANDs namespace and pod selectors). */
+  private peerGroups(peer: Peer): readonly Group[] {
     switch (peer.kind) {
-      case "ipBlock":
-        return peer.externalOnly !== true && g.ips.some((ip) => blockCoverage(peer.block, ip).length > 0);
+      case "ipBlock": {
+        if (peer.externalOnly === true) return [];
+        const id = blockId(peer.block);
+        return this.groups.filter((g) => this.inBlocks.get(g)?.has(id));
+      }
       case "pods": {
         const scope = peer.namespaces;
-        const inScope =
-          scope.kind === "same" ? g.namespace === scope.namespace : selectorMatches(scope.selector, g.namespaceLabels);
-        if (!inScope || !selectorMatches(peer.pods, g.labels)) return false;
-        return peer.serviceAccounts === undefined || peer.serviceAccounts.includes(g.serviceAccount);
+        const namespaces =
+          scope.kind === "same"
+            ? [scope.namespace]
+            : [...this.byNamespace.keys()].filter((ns) =>
+                selectorMatches(scope.selector, this.model.namespaces.get(ns)?.labels ?? {}),
+              );
+        const accounts = peer.serviceAccounts;
+        return namespaces.flatMap((ns) =>
+          (this.byNamespace.get(ns) ?? []).filter(
+            (g) =>
+              selectorMatches(peer.pods, g.labels) && (accounts === undefined || accounts.includes(g.serviceAccount)),
+          ),
+        );
       }
       case "entity":
-        return peer.entity === "cluster" || peer.entity === "all";
+        return peer.entity === "cluster" || peer.entity === "all" ? this.groups : [];
       case "fqdn":
       case "nodes":
-        return false;
+        return [];
     }
   }
 
@@ -309,35 +388,77 @@ class Compiler {
   }
 
   /** The groups and external addresses a rule's peers match, less those its notPeers match. */
-  private peersOf(rule: PolicyRule): { groups: Group[]; external: Ipv4Range[] } {
-    let groups: Group[];
+  private peersOf(rule: PolicyRule): Peers {
+    let peers = this.peerCache.get(rule);
+    if (peers === undefined) {
+      peers = this.computePeers(rule);
+      this.peerCache.set(rule, peers);
+    }
+    return peers;
+  }
+
+  private computePeers(rule: PolicyRule): Peers {
+    let groups: readonly Group[];
     let external: Ipv4Range[];
     if (rule.peers === "any") {
       groups = this.groups;
       external = [EVERY_ADDRESS];
     } else {
-      const peers = rule.peers;
-      groups = this.groups.filter((g) => peers.some((p) => this.peerMatchesGroup(p, g)));
-      external = normalizeRanges(peers.flatMap((p) => this.peerExternal(p)));
+      const matched = new Set<Group>();
+      for (const p of rule.peers) for (const g of this.peerGroups(p)) matched.add(g);
+      groups = this.groups.filter((g) => matched.has(g));
+      external = normalizeRanges(rule.peers.flatMap((p) => this.peerExternal(p)));
     }
     const not = rule.notPeers ?? [];
     if (not.length > 0) {
-      groups = groups.filter((g) => !not.some((p) => this.peerMatchesGroup(p, g)));
+      const excluded = new Set<Group>();
+      for (const p of not) for (const g of this.peerGroups(p)) excluded.add(g);
+      groups = groups.filter((g) => !excluded.has(g));
       external = subtract(external, normalizeRanges(not.flatMap((p) => this.peerExternal(p))));
     }
     return { groups, external };
   }
 
   private ruleFor(direction: Direction, rule: PolicyRule, self: Group, verdict: Verdict, comment: string): Rule[] {
-    const { groups, external } = this.peersOf(rule);
-    const everyone =
-      groups.length === this.groups.length &&
-      external.length === 1 &&
-      external[0]?.[0] === 0 &&
-      external[0][1] === 0xffffffff;
     const out: Rule[] = [];
-    const emit = (ports: Ports, peers: AddressSet | undefined, externalOnly: boolean) =>
-      out.push(...this.portRules(ports, peers, externalOnly, verdict, comment));
+    for (const t of this.targets(direction, rule, self))
+      for (const match of t.matches)
+        out.push({
+          ...(t.peers === undefined ? {} : { peers: t.peers.name }),
+          externalOnly: t.externalOnly,
+          ...(match === undefined ? {} : { match }),
+          verdict,
+          comment,
+        });
+    return out;
+  }
+
+  /** What a rule matches, as peer sets and port matches; cached per rule (and, for ingress, per named ports). */
+  private targets(direction: Direction, rule: PolicyRule, self: Group): readonly Target[] {
+    const key = direction === "ingress" ? `in ${self.namedKey}` : "eg";
+    let byKey = this.targetCache.get(rule);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.targetCache.set(rule, byKey);
+    }
+    let targets = byKey.get(key);
+    if (targets === undefined) {
+      targets = this.computeTargets(direction, rule, self);
+      byKey.set(key, targets);
+    }
+    return targets;
+  }
+
+  private computeTargets(direction: Direction, rule: PolicyRule, self: Group): Target[] {
+    const { groups, external } = this.peersOf(rule);
+    const whole = WHOLE(external);
+    const everyone = groups.length === this.groups.length && whole;
+    const out: Target[] = [];
+    const emit = (ports: Ports, peers: AddressSet | undefined, externalOnly: boolean) => {
+      if (peers !== undefined && peers.ranges.length === 0) return;
+      const matches = portMatches(ports);
+      if (matches.length > 0) out.push({ ...(peers === undefined ? {} : { peers }), externalOnly, matches });
+    };
     if (direction === "ingress") {
       // The destination is this group: named ports resolve against its ports, whoever the peer is.
       const ports = rulePorts(rule, self.ports);
@@ -358,43 +479,33 @@ class Compiler {
     // Named ports resolve per destination pod: one rule per set of destinations that resolve them alike.
     const byPorts = new Map<string, { ports: Ports; groups: Group[] }>();
     for (const g of groups) {
-      const ports = rulePorts(rule, g.ports);
-      const key = portsKey(ports);
-      const entry = byPorts.get(key) ?? { ports, groups: [] };
+      const ports = named ? rulePorts(rule, g.ports) : rulePorts(rule, []);
+      const k = named ? portsKey(ports) : "";
+      const entry = byPorts.get(k) ?? { ports, groups: [] };
       entry.groups.push(g);
-      byPorts.set(key, entry);
+      byPorts.set(k, entry);
     }
     for (const { ports, groups: to } of byPorts.values()) emit(ports, this.set(to, []), false);
     // Outside the cluster there are no container ports: a named port matches nothing there.
-    if (external.length > 0) {
-      const all = external.length === 1 && external[0]?.[0] === 0 && external[0][1] === 0xffffffff;
-      emit(rulePorts(rule, []), all ? undefined : this.set([], external), true);
-    }
+    if (external.length > 0) emit(rulePorts(rule, []), whole ? undefined : this.set([], external), true);
     return out;
   }
+}
 
-  private portRules(
-    ports: Ports,
-    peers: AddressSet | undefined,
-    externalOnly: boolean,
-    verdict: Verdict,
-    comment: string,
-  ): Rule[] {
-    if (peers !== undefined && peers.ranges.length === 0) return [];
-    const base = { ...(peers === undefined ? {} : { peers: peers.name }), externalOnly, verdict, comment };
-    const full = PROTOCOLS.every((p) => {
-      const r = ports.set[p];
-      return r.length === 1 && r[0]?.[0] === 1 && r[0][1] === MAX_PORT;
-    });
-    if (full && ports.other) return [base];
-    const out: Rule[] = [];
-    for (const protocol of PROTOCOLS) {
-      const ranges = ports.set[protocol];
-      if (ranges.length === 0) continue;
-      const all = ranges.length === 1 && ranges[0]?.[0] === 1 && ranges[0][1] === MAX_PORT;
-      out.push({ ...base, match: { protocol, ports: all ? "all" : ranges } });
-    }
-    if (ports.other) out.push({ ...base, match: { protocol: "other" } });
-    return out;
+/** One protocol per match; absent (undefined) when the ports are every port of every protocol. */
+function portMatches(ports: Ports): (PortMatch | undefined)[] {
+  const full = PROTOCOLS.every((p) => {
+    const r = ports.set[p];
+    return r.length === 1 && r[0]?.[0] === 1 && r[0][1] === MAX_PORT;
+  });
+  if (full && ports.other) return [undefined];
+  const out: (PortMatch | undefined)[] = [];
+  for (const protocol of PROTOCOLS) {
+    const ranges = ports.set[protocol];
+    if (ranges.length === 0) continue;
+    const all = ranges.length === 1 && ranges[0]?.[0] === 1 && ranges[0][1] === MAX_PORT;
+    out.push({ protocol, ports: all ? "all" : ranges });
   }
+  if (ports.other) out.push({ protocol: "other" });
+  return out;
 }
