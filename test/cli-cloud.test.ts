@@ -77,6 +77,19 @@ for (const [label, dir, broken] of [
       }
     });
 
+    it("egress by name through the Network Firewall in its own subnet: allow-listed passes, another is dropped", () => {
+      const ok = reach([dir, "--from", "app-0", "--to", "api.stripe.com", "--port", "443"]);
+      expect(ok.code).toBe(0);
+      const hops = ok.result.paths[0]?.hops ?? [];
+      expect(hops.some((h) => h.step.startsWith("Network Firewall") && h.why.includes(".stripe.com"))).toBe(true);
+      const steps = hops.map((h) => h.step);
+      expect(steps).toContain("network ACL inbound of subnet firewall (into the firewall's subnet)");
+      expect(steps).toContain("network ACL outbound of subnet firewall (return traffic)");
+      const bad = reach([dir, "--from", "app-0", "--to", "exfil.example.net", "--port", "443"]);
+      expect(bad.code).toBe(1);
+      expect(bad.result.paths[0]?.hops.find((h) => h.step.startsWith("Network Firewall"))?.status).toBe("deny");
+    });
+
     it("ward matrix over tiers: internet reaches only web; web → app 8080; app → db 5432", () => {
       const r = ward(["matrix", dir, "--format", "json"]);
       expect(r.code).toBe(0);
@@ -108,16 +121,21 @@ describe("Terraform specifics", () => {
     expect(sg?.refs[0]?.path).toBe("SecurityGroups[2].IpPermissions[0]");
   });
 
-  it("egress by name through the Network Firewall: an allow-listed domain passes, another is dropped", () => {
-    const ok = reach([TF, "--from", "app-0", "--to", "api.stripe.com", "--port", "443"]);
-    expect(ok.code).toBe(0);
-    expect(
-      ok.result.paths[0]?.hops.some((h) => h.step.startsWith("Network Firewall") && h.why.includes(".stripe.com")),
-    ).toBe(true);
-    const bad = reach([TF, "--from", "app-0", "--to", "exfil.example.net", "--port", "443"]);
-    expect(bad.code).toBe(1);
-    const fw = bad.result.paths[0]?.hops.find((h) => h.step.startsWith("Network Firewall"));
-    expect(fw?.status).toBe("deny");
+  it("Terraform and describe output together load as separate VPCs, with a warning at the second format", () => {
+    const r = ward(["reach", TF, DESCRIBE, "--from", "internet", "--to", "web", "--port", "443"]);
+    expect(r.stderr).toMatch(/describe-[a-z-]+\.json:1: .*loaded as separate VPCs/);
+    expect(r.stderr).toContain("[separate-vpcs]");
+  });
+
+  it("terraform show -json names the file, line and JSON path of each resource", () => {
+    const { result } = reach([SHOW, "--from", "app", "--to", "db", "--port", "5432"]);
+    const sg = result.paths[0]?.hops.find((h) => h.step.startsWith("security groups outbound"));
+    expect(sg?.refs[0]).toMatchObject({
+      file: `${SHOW}/state.json`,
+      name: "aws_vpc_security_group_egress_rule.app_to_db",
+    });
+    expect(sg?.refs[0]?.path).toMatch(/^values\.root_module\.resources\[\d+\]$/);
+    expect(sg?.refs[0]?.line).toBeGreaterThan(1);
   });
 
   it("--var overrides a default (the broken variant through --var instead of the tfvars file)", () => {

@@ -262,6 +262,8 @@ type Egress = {
   readonly reached: boolean;
   readonly via: string;
   readonly lastSubnet: Subnet;
+  /** Subnets the packet entered after the source's (a firewall's, a NAT gateway's), in order. */
+  readonly through: readonly Subnet[];
   readonly translated: boolean;
 };
 
@@ -278,6 +280,7 @@ function routeOut(
 ): Egress | undefined {
   let subnet = start;
   let translated = false;
+  const through: Subnet[] = [];
   for (let step = 0; step < 6; step++) {
     const table = routeTableOf(ctx.cloud, subnet);
     const stepName = `route table of subnet ${subnet.name}`;
@@ -329,7 +332,7 @@ function routeOut(
           return undefined;
         }
         hop(ctx, stepName, "allow", `${table.id}: route ${dest} → internet gateway ${t.id}`, [r.source]);
-        return { reached: true, via: t.id, lastSubnet: subnet, translated };
+        return { reached: true, via: t.id, lastSubnet: subnet, through, translated };
       }
       case "nat-gateway": {
         const nat = ctx.cloud.gateways.find((g) => g.id === t.id);
@@ -348,10 +351,12 @@ function routeOut(
           return undefined;
         }
         if (natSubnet.id !== subnet.id) {
-          if (!naclHop(ctx, natSubnet, "ingress", "dst", [ctx.port, ctx.port], `into the NAT gateway's subnet`))
+          // An inbound rule matches the packet's source: the instance behind the NAT gateway, not the internet.
+          if (!naclHop(ctx, natSubnet, "ingress", "src", [ctx.port, ctx.port], `into the NAT gateway's subnet`))
             return undefined;
         }
         translated = true;
+        if (natSubnet.id !== subnet.id) through.push(natSubnet);
         subnet = natSubnet;
         if (!naclHop(ctx, natSubnet, "egress", "dst", [ctx.port, ctx.port], "out of the NAT gateway's subnet"))
           return undefined;
@@ -375,6 +380,14 @@ function routeOut(
         if (!fwSubnet) {
           hop(ctx, `Network Firewall ${fw.name}`, "unknown", "its subnet is not in the files", [fw.source]);
           return undefined;
+        }
+        // The firewall endpoint sits in its own subnet: that subnet's NACL filters the packet in and out.
+        if (fwSubnet.id !== subnet.id) {
+          if (!naclHop(ctx, fwSubnet, "ingress", "src", [ctx.port, ctx.port], "into the firewall's subnet"))
+            return undefined;
+          if (!naclHop(ctx, fwSubnet, "egress", "dst", [ctx.port, ctx.port], "out of the firewall's subnet"))
+            return undefined;
+          through.push(fwSubnet);
         }
         subnet = fwSubnet;
         continue;
@@ -553,12 +566,14 @@ export function evaluatePath(
     const out = routeOut(ctx, from.subnet, from.eni.publicIp, to, from.label);
     if (!out) return finish();
     hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
-    // Return traffic comes back to the last subnet before the internet gateway (the NAT's), then to the source.
-    if (!naclHop(ctx, out.lastSubnet, "ingress", "dst", EPHEMERAL, "return traffic")) return finish();
-    if (out.lastSubnet.id !== from.subnet.id) {
-      if (!naclHop(ctx, out.lastSubnet, "egress", "src", EPHEMERAL, "return traffic")) return finish();
-      if (!naclHop(ctx, from.subnet, "ingress", "dst", EPHEMERAL, "return traffic")) return finish();
+    // Return traffic retraces the path: into and out of each forwarding subnet (the NAT gateway's, then the
+    // firewall's — Network Firewall requires symmetric routing, docs.aws.amazon.com/network-firewall: "route
+    // tables"), then into the source's subnet.
+    for (const s of [...out.through].reverse()) {
+      if (!naclHop(ctx, s, "ingress", "dst", EPHEMERAL, "return traffic")) return finish();
+      if (!naclHop(ctx, s, "egress", "src", EPHEMERAL, "return traffic")) return finish();
     }
+    if (!naclHop(ctx, from.subnet, "ingress", "dst", EPHEMERAL, "return traffic")) return finish();
     return finish();
   }
   hop(ctx, "endpoints", "unknown", "neither end is an interface in the VPC");

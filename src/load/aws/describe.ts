@@ -1,6 +1,7 @@
 import { LineCounter, type Node, parseDocument } from "yaml";
 import type { Cidr } from "../../model/cidr.js";
-import type { CloudRef, NaclRule, Route, RouteTarget, SgPeer, SgRule } from "../../model/cloud.js";
+import type { CloudRef, DomainRule, NaclRule, Route, RouteTarget, SgPeer, SgRule } from "../../model/cloud.js";
+import { isUnknown } from "../../model/cloud.js";
 import type { InputText } from "../read-inputs.js";
 import { CloudBuilder, parseIpProtocol } from "./cloud-builder.js";
 
@@ -19,10 +20,16 @@ export const DESCRIBE_KEYS = [
   "PrefixLists",
 ] as const;
 
+/** `aws network-firewall describe-firewall / describe-firewall-policy / describe-rule-group` output keys. */
+const FIREWALL_KEYS = /"(Firewall|FirewallPolicy|RuleGroup)"\s*:/;
+
 /** Does this JSON text look like `aws ec2 describe-*` output? Decided on its first key, without parsing it all. */
 export function isDescribeJson(text: string): boolean {
   const m = /^\s*\{\s*"([A-Za-z]+)"\s*:/.exec(text);
-  return m !== null && (DESCRIBE_KEYS as readonly string[]).includes(m[1] ?? "");
+  if (m === null) return false;
+  // Network Firewall's describe responses start with UpdateToken (docs.aws.amazon.com/network-firewall/latest/APIReference).
+  if (m[1] === "UpdateToken") return FIREWALL_KEYS.test(text);
+  return (DESCRIBE_KEYS as readonly string[]).includes(m[1] ?? "") || m[1] === "Firewall" || m[1] === "RuleGroup";
 }
 
 type Json = unknown;
@@ -390,6 +397,7 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
       });
     });
   }
+  readFirewalls(b, files);
   // Instances whose interfaces are not in describe-network-interfaces output: their primary interface.
   for (const f of files)
     arr(f.value.Reservations).forEach((res, ri) => {
@@ -420,4 +428,92 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
       });
     });
   return b;
+}
+
+/**
+ * Network Firewall describe output → firewalls with their stateful domain lists. A route to one of a firewall's
+ * endpoints (GatewayId vpce-… in describe-route-tables) becomes a route to the firewall.
+ */
+function readFirewalls(b: CloudBuilder, files: readonly DescribeFile[]): void {
+  const groups = new Map<string, DomainRule[]>();
+  const policies = new Map<string, string[]>();
+  for (const f of files) {
+    const v = f.value;
+    const rg = obj(v.RuleGroup);
+    const arn = str(obj(v.RuleGroupResponse).RuleGroupArn);
+    if (arn && "RuleGroup" in v) {
+      const list = obj(obj(rg.RulesSource).RulesSourceList);
+      const rules: DomainRule[] = [];
+      if ("RulesSourceList" in obj(rg.RulesSource)) {
+        const at = f.ref("RuleGroup", str(obj(v.RuleGroupResponse).RuleGroupName) ?? arn, [
+          "RuleGroup",
+          "RulesSource",
+          "RulesSourceList",
+        ]);
+        const action = list.GeneratedRulesType;
+        const types = arr(list.TargetTypes).flatMap((t) => str(t) ?? []);
+        if (action !== "ALLOWLIST" && action !== "DENYLIST")
+          b.error("invalid-value", `GeneratedRulesType ${JSON.stringify(action)} is not ALLOWLIST or DENYLIST`, at);
+        else {
+          const bad = types.find((t) => t !== "TLS_SNI" && t !== "HTTP_HOST");
+          if (bad) b.error("invalid-value", `TargetTypes "${bad}" is not TLS_SNI or HTTP_HOST`, at);
+          rules.push({
+            action,
+            targetTypes: types.filter((t): t is "TLS_SNI" | "HTTP_HOST" => t === "TLS_SNI" || t === "HTTP_HOST"),
+            targets: arr(list.Targets).flatMap((t) => str(t) ?? []),
+            source: at,
+          });
+        }
+      }
+      groups.set(arn, rules);
+    }
+    const parn = str(obj(v.FirewallPolicyResponse).FirewallPolicyArn);
+    if (parn && "FirewallPolicy" in v)
+      policies.set(
+        parn,
+        arr(obj(v.FirewallPolicy).StatefulRuleGroupReferences).flatMap((r) => str(obj(r).ResourceArn) ?? []),
+      );
+  }
+  const endpoints = new Map<string, string>();
+  for (const f of files) {
+    const fw = obj(f.value.Firewall);
+    const arn = str(fw.FirewallArn);
+    if (!arn) continue;
+    const name = str(fw.FirewallName) ?? arn;
+    const source = f.ref("NetworkFirewall", name, ["Firewall"]);
+    const policy = str(fw.FirewallPolicyArn);
+    const refs = policy ? policies.get(policy) : undefined;
+    if (!policy || !refs) {
+      b.error(
+        "unknown-reference",
+        `firewall ${name}: its policy ${policy ?? "(none)"} is not in the files (add \`aws network-firewall describe-firewall-policy\` output)`,
+        f.ref("NetworkFirewall", name, ["Firewall", "FirewallPolicyArn"]),
+      );
+      continue;
+    }
+    const domainRules: DomainRule[] = [];
+    for (const g of refs) {
+      const rules = groups.get(g);
+      if (rules) domainRules.push(...rules);
+      else
+        b.error(
+          "unknown-reference",
+          `firewall policy ${policy}: rule group ${g} is not in the files (add \`aws network-firewall describe-rule-group\` output)`,
+          f.ref("NetworkFirewall", name, ["Firewall", "FirewallPolicyArn"]),
+        );
+    }
+    const subnetIds = arr(fw.SubnetMappings).flatMap((m) => str(obj(m).SubnetId) ?? []);
+    // FirewallStatus.SyncStates: availability zone → { Attachment: { SubnetId, EndpointId } }.
+    for (const st of Object.values(obj(obj(f.value.FirewallStatus).SyncStates))) {
+      const id = str(obj(obj(st).Attachment).EndpointId);
+      if (id) endpoints.set(id, arn);
+    }
+    b.firewalls.push({ id: arn, name, vpcId: str(fw.VpcId) ?? "", subnetIds, domainRules, source });
+  }
+  for (const t of b.routeTables)
+    t.routes = t.routes.map((r) =>
+      !isUnknown(r.target) && r.target.type === "vpc-endpoint" && endpoints.has(r.target.id)
+        ? { ...r, target: { type: "firewall-endpoint", id: endpoints.get(r.target.id) as string } }
+        : r,
+    );
 }
