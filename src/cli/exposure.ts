@@ -1,6 +1,8 @@
 import { cloudExposure } from "../analyze/cloud/cloud-exposure.js";
+import { clusterEdges } from "../analyze/edges/cluster-edges.js";
 import { clusterExposure } from "../analyze/exposure/cluster-exposure.js";
 import { cloudExposureJson, cloudExposureText } from "../report/cloud-exposure-report.js";
+import { edgesJson, edgesText } from "../report/edges-report.js";
 import { EXPOSURE_FORMATS, exposureJson, exposureText } from "../report/exposure-report.js";
 import { type GlobalOptions, loadForCommand, parseChoice } from "./common.js";
 
@@ -17,13 +19,19 @@ export async function exposure(paths: string[], opts: ExposureOptions): Promise<
     return 0;
   }
   const result = clusterExposure(model);
+  // The cluster's entry points (LoadBalancer/NodePort Services, Ingress, Gateway) and what policy lets through them.
+  const edges = clusterEdges(model);
   if (format === "json") {
     const json = JSON.parse(exposureJson(result)) as Record<string, unknown>;
+    const withEdges = edges.length > 0 ? { ...json, edges: edgesJson(edges) } : json;
     process.stdout.write(
-      cloud
-        ? `${JSON.stringify({ ...json, cloud: JSON.parse(cloudExposureJson(cloud)).cloud }, null, 2)}\n`
+      cloud || edges.length > 0
+        ? `${JSON.stringify(cloud ? { ...withEdges, cloud: JSON.parse(cloudExposureJson(cloud)).cloud } : withEdges, null, 2)}\n`
         : exposureJson(result),
     );
-  } else process.stdout.write(`${exposureText(result)}${cloud ? `\n${cloudExposureText(cloud)}` : ""}`);
+  } else
+    process.stdout.write(
+      `${exposureText(result)}${edges.length > 0 ? `\n${edgesText(edges)}` : ""}${cloud ? `\n${cloudExposureText(cloud)}` : ""}`,
+    );
   return 0;
 }

@@ -189,6 +189,8 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
   const sameWorkload = from.kind === "workload" && to.kind === "workload" && from.workload.id === to.workload.id;
   if (from.kind === "service") throw new UsageError("--from: a Service is only a destination (--to)");
   const pairs: PartyPairOutcome[] = [];
+  // A Service destination: the target port each backend pod was reached on.
+  const targetPort = new Map<string, number>();
   const request = query.request ?? ANY_REQUEST;
   const withMesh = meshApplies(model);
   if (sameWorkload && from.workload.single) {
@@ -203,6 +205,7 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
         const key = `${a.cls}:${b.cls}`;
         if (a.cls >= 0 && b.cls >= 0 && seen.has(key)) continue;
         seen.add(key);
+        if (b.port !== undefined) targetPort.set(b.name, b.port);
         let outcome = evaluateCluster(model, {
           from: a.party,
           to: b.party,
@@ -236,7 +239,20 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
   const partial = allowed && pairs.some((p) => !ok(p));
   const shown = pairs.find((p) => ok(p) === allowed) ?? pairs[0];
   const verdict: Verdict = shown
-    ? withMeshLayer({ ...clusterVerdict(shown.outcome, shown.from, shown.to, what), allowed }, shown.mesh)
+    ? withMeshLayer(
+        {
+          ...clusterVerdict(
+            shown.outcome,
+            shown.from,
+            shown.to,
+            targetPort.has(shown.to)
+              ? `${query.protocol}/${targetPort.get(shown.to)} (Service port ${query.port})`
+              : what,
+          ),
+          allowed,
+        },
+        shown.mesh,
+      )
     : {
         allowed: false,
         layers: [
