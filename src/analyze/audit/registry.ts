@@ -1,5 +1,6 @@
 import type { AuditRule } from "./finding.js";
 import { CERT_RULES } from "./rules/certificates.js";
+import { CLOUD_RULES } from "./rules/cloud.js";
 import { noDefaultDenyEgress, noDefaultDenyIngress } from "./rules/default-deny.js";
 import { controllerReach, edgeWithoutTls, weakTlsVersion } from "./rules/edge.js";
 import { egressToInternetAllPorts } from "./rules/egress-to-internet-all-ports.js";
@@ -37,4 +38,5 @@ export const RULES: readonly AuditRule[] = [
   imageByTag,
   ...CERT_RULES,
   ...MESH_RULES,
+  ...CLOUD_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
