@@ -14,7 +14,13 @@ import {
   resolveClusterKinds,
 } from "./k8s/cluster-kinds.js";
 import { type EdgeItem, edgeObjects } from "./k8s/edges.js";
-import { buildMesh, loadMeshKind, MESH_GROUPS, type MeshItem } from "./k8s/istio-linkerd-kinds.js";
+import {
+  buildMesh,
+  loadGatewayMeshRoute,
+  loadMeshKind,
+  MESH_GROUPS,
+  type MeshItem,
+} from "./k8s/istio-linkerd-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
 import type { Identity } from "./k8s/metadata.js";
 import { buildNamespaces, loadNamespace, type NamespaceReference } from "./k8s/namespaces.js";
@@ -59,6 +65,8 @@ export function buildModel(inputs: InputText[]): Model {
         stripNulls(obj.value);
         const item = load(obj, kind, diag);
         if (item !== undefined) register(loaded, item, diag);
+        const meshRoute = kind === "HTTPRoute" ? loadGatewayMeshRoute(obj, diag) : undefined;
+        if (meshRoute !== undefined) register(loaded, { type: "mesh", ...meshRoute }, diag);
       }
     }
   }

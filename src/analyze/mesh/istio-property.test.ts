@@ -36,8 +36,12 @@ const vm = (pool: string[]): fc.Arbitrary<ValueMatch | undefined> =>
     { nil: undefined },
   );
 
-const strip = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** Drops undefined properties, making them optional (exactOptionalPropertyTypes). */
+type Stripped<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+const strip = <T extends object>(o: T): Stripped<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Stripped<T>;
 
 const ruleArb: fc.Arbitrary<IstioRule> = fc
   .record({
@@ -127,14 +131,12 @@ const meshArb = fc.record({
   portMode: fc.option(modeArb, { nil: undefined }),
 });
 
-function buildModel(
-  m: fc.RecordValue<{
-    policies: AuthorizationPolicy[];
-    meshMode: MtlsMode;
-    workloadMode: MtlsMode | undefined;
-    portMode: MtlsMode | undefined;
-  }>,
-): Model {
+function buildModel(m: {
+  policies: AuthorizationPolicy[];
+  meshMode: MtlsMode;
+  workloadMode: MtlsMode | undefined;
+  portMode: MtlsMode | undefined;
+}): Model {
   const pas: PeerAuthentication[] = [
     {
       namespace: "istio-system",

@@ -1,3 +1,4 @@
+import { InputError } from "../../errors/input-error.js";
 import { type Cidr, cidrContains, parseCidr } from "../../model/cidr.js";
 import type { Pod } from "../../model/endpoint.js";
 import { selectorMatches } from "../../model/labels.js";
@@ -154,6 +155,23 @@ export function evaluateLinkerd(
     const d = defaultAllows(policy, client);
     return done(d.ok, `no Server selects port ${q.port}: default policy ${policy} (${where}): ${d.why}`);
   }
+  // linkerd.io/2/reference/authorization-policy: "multiple Server instances may not overlap: they may not select the
+  // same pod/port pairs" (an admission controller rejects the overlapping one). Which one a cluster holds depends on
+  // creation order, which the input does not carry: Ward refuses to guess.
+  if (servers.length > 1)
+    throw new InputError(
+      servers.map((x) => ({
+        code: "overlapping-servers",
+        message: `Server ${x.namespace}/${x.name} and ${servers.length - 1} other Server(s) (${servers
+          .filter((y) => y !== x)
+          .map((y) => `${y.name} at ${y.source.file}:${y.source.line}`)
+          .join(
+            ", ",
+          )}) select port ${q.port} of pod ${server.namespace}/${server.name}: Linkerd forbids overlapping Servers`,
+        file: x.source.file,
+        line: x.source.line,
+      })),
+    );
   const s = servers[0] as (typeof servers)[number];
   reasons.push(decision(`Server ${s.name} selects port ${q.port}`, s.source));
   const authOk = (

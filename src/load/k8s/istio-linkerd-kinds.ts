@@ -7,7 +7,7 @@ import {
   loadPeerAuthentication,
   loadRequestAuthentication,
 } from "./istio-policies.js";
-import { type LinkerdLoaded, loadLinkerdObject } from "./linkerd-policies.js";
+import { type LinkerdLoaded, loadGatewayLinkerdRoute, loadLinkerdObject } from "./linkerd-policies.js";
 import type { Identity } from "./metadata.js";
 import type { RawObject } from "./objects.js";
 
@@ -84,6 +84,20 @@ export function loadMeshKind(
   if (item === undefined) return undefined;
   const id = item.item.identity;
   return { identity: { ...id, kind: `${id.kind}.${item.mesh}` }, item };
+}
+
+/** A gateway.networking.k8s.io HTTPRoute attached to a Linkerd Server, also read as a Linkerd inbound route. */
+export function loadGatewayMeshRoute(
+  obj: RawObject,
+  diag: Diagnostics,
+): { identity: Identity; item: MeshItem } | undefined {
+  const l = loadGatewayLinkerdRoute(obj, diag);
+  if (l === undefined) return undefined;
+  // Its own key: the same object is also loaded as a cluster edge (kind HTTPRoute).
+  return {
+    identity: { ...l.identity, kind: `${l.identity.kind}.gateway.linkerd` },
+    item: { mesh: "linkerd", item: l },
+  };
 }
 
 function wrapIstio(l: IstioLoaded | undefined): MeshItem | undefined {

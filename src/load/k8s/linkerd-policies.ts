@@ -212,35 +212,7 @@ function loadOne(obj: RawObject, diag: Diagnostics): LinkerdLoaded | undefined {
     case "HTTPRoute": {
       const r = begin(routeSchema, obj, diag);
       if (r === undefined) return undefined;
-      const { data, identity, site, ns } = r;
-      const parents = (data.spec.parentRefs ?? [])
-        .filter((p) => (p.kind ?? "Server") === "Server")
-        .map((p) => ({ namespace: p.namespace ?? ns, name: p.name }));
-      const rules = (data.spec.rules ?? []).map((rule, i) => ({
-        line: obj.locator.lineOf(["spec", "rules", i]),
-        matches: (rule.matches ?? []).map((m, j): HttpRouteMatch => {
-          const at: Path = ["spec", "rules", i, "matches", j];
-          const type = m.path?.type ?? "PathPrefix";
-          if (!["Exact", "PathPrefix", "RegularExpression"].includes(type))
-            diag.error("invalid-value", `path type "${type}"`, site, [...at, "path", "type"]);
-          return {
-            ...(m.path === undefined
-              ? {}
-              : { path: { type: type as "Exact" | "PathPrefix" | "RegularExpression", value: m.path.value ?? "/" } }),
-            ...(m.method === undefined ? {} : { method: m.method }),
-            headers: (m.headers ?? []).map((h) => ({
-              type: (h.type ?? "Exact") as "Exact" | "RegularExpression",
-              name: h.name.toLowerCase(),
-              value: h.value,
-            })),
-          };
-        }),
-      }));
-      return {
-        kind: "HTTPRoute",
-        identity,
-        value: { namespace: ns, name: identity.name, parents, rules, source: identity.ref },
-      };
+      return linkerdRoute(obj, r.data.spec, r.identity, r.site, r.ns, diag, false);
     }
     case "AuthorizationPolicy": {
       const r = begin(authorizationPolicySchema, obj, diag);
@@ -360,4 +332,106 @@ function loadOne(obj: RawObject, diag: Diagnostics): LinkerdLoaded | undefined {
     default:
       return undefined;
   }
+}
+
+type RouteSpec = z.output<typeof routeSchema>["spec"];
+
+/**
+ * A route's Server parents and matches. policy.linkerd.io HTTPRoutes name Servers (kind Server); a
+ * gateway.networking.k8s.io HTTPRoute attaches to a Server only through an explicit parentRef
+ * {group: policy.linkerd.io, kind: Server} (Gateway API ParentReference: group defaults to gateway.networking.k8s.io,
+ * kind to Gateway; linkerd.io/2/reference/httproute: "HTTPRoutes with a Server as their parent resource configure
+ * policy for inbound traffic", both API groups accepted).
+ */
+function linkerdRoute(
+  obj: RawObject,
+  spec: RouteSpec,
+  identity: Identity,
+  site: Site,
+  ns: string,
+  diag: Diagnostics,
+  gatewayGroup: boolean,
+): LinkerdLoaded | undefined {
+  const parents = (spec.parentRefs ?? [])
+    .filter((p) =>
+      gatewayGroup
+        ? p.kind === "Server" && p.group === "policy.linkerd.io"
+        : (p.kind ?? "Server") === "Server" && (p.group ?? "policy.linkerd.io") === "policy.linkerd.io",
+    )
+    .map((p) => ({ namespace: p.namespace ?? ns, name: p.name }));
+  if (gatewayGroup && parents.length === 0) return undefined;
+  const rules = (spec.rules ?? []).map((rule, i) => ({
+    line: obj.locator.lineOf(["spec", "rules", i]),
+    matches: (rule.matches ?? []).map((m, j): HttpRouteMatch => {
+      const at: Path = ["spec", "rules", i, "matches", j];
+      const type = m.path?.type ?? "PathPrefix";
+      if (!["Exact", "PathPrefix", "RegularExpression"].includes(type))
+        diag.error("invalid-value", `path type "${type}"`, site, [...at, "path", "type"]);
+      return {
+        ...(m.path === undefined
+          ? {}
+          : { path: { type: type as "Exact" | "PathPrefix" | "RegularExpression", value: m.path.value ?? "/" } }),
+        ...(m.method === undefined ? {} : { method: m.method }),
+        headers: (m.headers ?? []).map((h) => ({
+          type: (h.type ?? "Exact") as "Exact" | "RegularExpression",
+          name: h.name.toLowerCase(),
+          value: h.value,
+        })),
+      };
+    }),
+  }));
+  return {
+    kind: "HTTPRoute",
+    identity,
+    value: { namespace: ns, name: identity.name, parents, rules, source: identity.ref },
+  };
+}
+
+// The Gateway API HTTPRoute carries fields Ward does not read (filters, timeouts, sessionPersistence…): its edge loader
+// reports unknown fields, so this reading is lenient and only takes parentRefs and matches.
+const gatewayRouteSchema = z.looseObject({
+  metadata: objectMeta.optional(),
+  spec: z
+    .looseObject({
+      parentRefs: z
+        .array(
+          z.looseObject({
+            group: z.string().optional(),
+            kind: z.string().optional(),
+            name: z.string(),
+            namespace: z.string().optional(),
+          }),
+        )
+        .optional(),
+      rules: z
+        .array(
+          z.looseObject({
+            matches: z
+              .array(
+                z.looseObject({
+                  path: z.looseObject({ type: z.string().optional(), value: z.string().optional() }).optional(),
+                  headers: z
+                    .array(z.looseObject({ type: z.string().optional(), name: z.string(), value: z.string() }))
+                    .optional(),
+                  method: z.string().optional(),
+                }),
+              )
+              .optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+/** A gateway.networking.k8s.io HTTPRoute whose parentRefs name a Linkerd Server, as a Linkerd route; else undefined. */
+export function loadGatewayLinkerdRoute(obj: RawObject, diag: Diagnostics): LinkerdLoaded | undefined {
+  const refs = (obj.value as { spec?: { parentRefs?: unknown } } | undefined)?.spec?.parentRefs;
+  if (!Array.isArray(refs) || !refs.some((p) => (p as { group?: unknown })?.group === "policy.linkerd.io"))
+    return undefined;
+  const before = diag.errorCount;
+  const r = begin(gatewayRouteSchema, obj, diag);
+  if (r === undefined) return undefined;
+  const out = linkerdRoute(obj, (r.data.spec ?? {}) as RouteSpec, r.identity, r.site, r.ns, diag, true);
+  return diag.errorCount > before ? undefined : out;
 }
