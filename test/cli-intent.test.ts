@@ -74,7 +74,7 @@ describe("ward verify", () => {
     ]);
   });
 
-  it("reports an FQDN path as not provable at the cluster layer, and an unknown workload as a difference", () => {
+  it("reports an FQDN path NetworkPolicy cannot allow as denied, and an unknown workload as a difference", () => {
     const intent = join(tmp, "fqdn.yaml");
     writeFileSync(
       intent,
@@ -90,7 +90,13 @@ paths:
     );
     const r = ward(["verify", intent, "examples/payments"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("egress to api.stripe.com is not provable at the cluster layer");
+    // NetworkPolicy has no DNS names: only an ipBlock holding every public address would allow the name.
+    expect(r.stdout).toContain(
+      "payments/backend → api.stripe.com on TCP/443: the intent allows it (payments/backend → api.stripe.com), the configuration denies it",
+    );
+    expect(r.stdout).toContain(
+      "NetworkPolicy payments/default-deny-all (examples/payments/policies/00-default-deny.yaml:2): egress from payments/backend denied",
+    );
     expect(r.stdout).toContain(
       `${intent}:6: payments/ghost → payments/backend: no workload in the configuration matches payments/ghost`,
     );
@@ -146,6 +152,41 @@ describe("ward generate --from-intent --target cilium", () => {
     const r = ward(["verify", "examples/payments/ward.yaml", file, ...inputs]);
     expect(r.stdout).toContain("OK");
     expect(r.code).toBe(0);
+  });
+});
+
+describe("ward generate --target cilium with egress by DNS name", () => {
+  it("round-trips FQDN paths (a name and a wildcard) through verify, and catches a one-label pattern", () => {
+    const intent = join(tmp, "fqdn-intent.yaml");
+    writeFileSync(
+      intent,
+      `${readFileSync("examples/payments/ward.yaml", "utf8")}  - name: stripe
+    from: backend
+    to: { fqdn: api.stripe.com }
+    ports: [443]
+  - name: buckets
+    from: backend
+    to: { fqdn: "*.s3.amazonaws.com" }
+    ports: [443]
+`,
+    );
+    const inputs = ["examples/payments/workloads.yaml", "examples/payments/namespaces.yaml"];
+    const gen = ward(["generate", "--from-intent", intent, "--target", "cilium", ...inputs]);
+    expect(gen.code).toBe(0);
+    expect(gen.stdout).toContain('matchPattern: "**.s3.amazonaws.com"');
+    const file = join(tmp, "cilium-fqdn.yaml");
+    writeFileSync(file, gen.stdout);
+    const ok = ward(["verify", intent, file, ...inputs]);
+    expect(ok.stdout).toContain("OK: the configuration allows exactly what the intent allows.");
+    expect(ok.code).toBe(0);
+    // Cilium's "*." matches one label: a.b.s3.amazonaws.com, a sub-domain the intent allows, is then denied.
+    const narrow = join(tmp, "cilium-fqdn-narrow.yaml");
+    writeFileSync(narrow, gen.stdout.replace('"**.s3.amazonaws.com"', '"*.s3.amazonaws.com"'));
+    const r = ward(["verify", intent, narrow, ...inputs]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /payments\/backend → \*\.s3\.amazonaws\.com \(e\.g\. \w+\.\w+\.s3\.amazonaws\.com\) on TCP\/443: the intent allows it \(buckets\), the configuration denies it/,
+    );
   });
 });
 

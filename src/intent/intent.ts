@@ -43,6 +43,15 @@ export const KUBE_DNS: WorkloadRef = {
   selector: { matchLabels: { "k8s-app": "kube-dns" }, matchExpressions: [] },
 };
 
+/**
+ * An intent DNS name as a Cilium matchPattern: a literal name as is; `*.example.com` matches every sub-domain of
+ * example.com at any depth and never example.com itself (a subdomain is any domain contained in it, RFC 1034 §3.1),
+ * which is Cilium's leading `**.` (pkg/fqdn/matchpattern: one or more whole labels).
+ */
+export function intentFqdnPattern(fqdn: string): string {
+  return fqdn.startsWith("*.") ? `*${fqdn}` : fqdn;
+}
+
 export function refNamespaces(ref: WorkloadRef): string {
   return ref.kind === "id" ? (ref.id.split("/")[0] ?? "") : ref.namespace;
 }

@@ -143,7 +143,7 @@ function refLabel(ref: WorkloadRef): string {
   return labels.length === 0 ? `${ref.namespace}/*` : `${ref.namespace}/{${labels.join(",")}}`;
 }
 
-// A DNS name of labels (letters, digits, "-", "_"), optionally led by "*." (one label, never the name itself).
+// A DNS name of labels (letters, digits, "-", "_"), optionally led by "*." (every sub-domain, never the name itself).
 const FQDN = /^(\*\.)?([a-z0-9_](?:[-a-z0-9_]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[-a-z0-9_]{0,61}[a-z0-9_])?\.?$/i;
 
 function peer(

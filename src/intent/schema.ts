@@ -27,7 +27,9 @@ export const peerSchema = z
     fqdn: z
       .string()
       .optional()
-      .describe("a DNS name; `*.example.com` matches one label below example.com (api.example.com), not example.com"),
+      .describe(
+        "a DNS name; `*.example.com` matches every sub-domain of example.com (api.example.com, a.b.example.com), never example.com itself",
+      ),
   })
   .describe("exactly one of: workload, id, namespace (+ selector), cidr, fqdn");
 

@@ -1,4 +1,5 @@
 import type { Cidr } from "./cidr.js";
+import { fqdnPatternMatches } from "./fqdn-pattern.js";
 import type { LabelSelector } from "./labels.js";
 import type { PortSpec } from "./ports.js";
 import type { SourceRef } from "./source-ref.js";
@@ -160,12 +161,7 @@ export function isAllowListOnly(policies: readonly ClusterPolicy[]): boolean {
   );
 }
 
-/** Does a DNS name match a Cilium-style pattern (`*` = any run of DNS characters, matched case-insensitively)? */
+/** Does a DNS name match a Cilium matchName / matchPattern (`*`, `**.` prefix: fqdn-pattern.ts)? */
 export function fqdnMatches(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase().replace(/\.$/, "");
-  const n = name.toLowerCase().replace(/\.$/, "");
-  if (p === "*") return true;
-  // Cilium matchpattern: "*" matches zero or more valid DNS characters other than "." within a label.
-  const re = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[-a-z0-9_]*")}$`);
-  return re.test(n);
+  return fqdnPatternMatches(pattern, name);
 }

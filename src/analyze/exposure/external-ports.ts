@@ -25,7 +25,7 @@ const FAMILY_END: Record<4 | 6, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n)
 type Cut = { readonly start: number; readonly end: number };
 
 /** Every port edge any rule uses, per protocol: within two edges, every rule's ports match all or nothing. */
-function portIntervals(model: Model, destinationPorts: readonly ContainerPort[]): Record<Protocol, Cut[]> {
+export function portIntervals(model: Model, destinationPorts: readonly ContainerPort[]): Record<Protocol, Cut[]> {
   const edges: Record<Protocol, Set<number>> = { TCP: new Set([1]), UDP: new Set([1]), SCTP: new Set([1]) };
   const add = (spec: PortSpec) => {
     if (spec.port === undefined) return;

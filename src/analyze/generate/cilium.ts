@@ -1,3 +1,4 @@
+import { intentFqdnPattern } from "../../intent/intent.js";
 import type { PortSpec } from "../../model/ports.js";
 import { resolveNamedPort } from "../../model/ports.js";
 import { NameRegistry, policyName } from "./k8s-names.js";
@@ -50,9 +51,9 @@ function pathRegex(glob: string): string {
   return glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
 }
 
-/** One label below the name: Cilium's matchPattern "*" matches within one DNS label. */
+/** A literal name as matchName; `*.example.com` (every sub-domain) as Cilium's `**.example.com` (intentFqdnPattern). */
 function fqdnSelector(fqdn: string): Record<string, string> {
-  return fqdn.includes("*") ? { matchPattern: fqdn } : { matchName: fqdn };
+  return fqdn.includes("*") ? { matchPattern: intentFqdnPattern(fqdn) } : { matchName: fqdn };
 }
 
 /**
@@ -87,6 +88,29 @@ export function ciliumPolicies(plan: GenerationPlan, warnings: string[]): Manife
               },
             ]
           : [],
+      }),
+    );
+  }
+  if (plan.dns && governed.has(plan.dnsTarget.namespace)) {
+    const ns = plan.dnsTarget.namespace;
+    // Every pod of every namespace may ask the DNS servers: a selector requiring the namespace label to exist picks
+    // endpoints of all namespaces (docs.cilium.io "Policy Language", "Namespaces": io.kubernetes.pod.namespace Exists).
+    out.push(
+      cnp(ns, names.take(ns, "allow-dns-ingress"), {
+        endpointSelector: selectorYaml(plan.dnsTarget.selector),
+        ingress: [
+          {
+            fromEndpoints: [{ matchExpressions: [{ key: NS_KEY, operator: "Exists" }] }],
+            toPorts: [
+              {
+                ports: [
+                  { port: "53", protocol: "UDP" },
+                  { port: "53", protocol: "TCP" },
+                ],
+              },
+            ],
+          },
+        ],
       }),
     );
   }

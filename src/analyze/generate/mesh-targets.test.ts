@@ -93,7 +93,7 @@ describe("generate --target cilium", () => {
       ],
     });
     const fqdn = policies.flatMap((p) => (p.spec.egress ?? []).flatMap((r: Doc) => r.toFQDNs ?? []));
-    expect(fqdn).toEqual([{ matchName: "api.stripe.com" }, { matchPattern: "*.s3.amazonaws.com" }]);
+    expect(fqdn).toEqual([{ matchName: "api.stripe.com" }, { matchPattern: "**.s3.amazonaws.com" }]);
     const ingress = policies.find((p) => p.metadata.name === "backend-from-frontend");
     expect(ingress?.spec.ingress[0]).toEqual({
       fromEndpoints: [{ matchLabels: { app: "frontend", tier: "frontend" } }],

@@ -8,6 +8,7 @@ import { type ClassMatrix, computeClassMatrix } from "../matrix/class-matrix.js"
 import { EMPTY_PORTS, isEmptyPorts, type PortSet, portSetKey, unionPorts } from "../port-set.js";
 import { clusterVerdict, reach } from "../reach/reach.js";
 import type { Decision } from "../verdict.js";
+import { fqdnDifferences } from "./fqdn-verify.js";
 import { samplePorts, specPorts, subtractPorts } from "./port-math.js";
 import { podsOf, resolveRef } from "./resolve-intent.js";
 
@@ -56,11 +57,6 @@ function resolvePaths(model: Model, intent: Intent, notes: VerifyNote[]): Resolv
       note("unresolved", `no workload in the configuration matches ${path.from.label}`);
     if (path.to.kind === "workloads" && to.length === 0)
       note("unresolved", `no workload in the configuration matches ${path.to.label}`);
-    if (path.to.kind === "fqdn")
-      note(
-        "not-provable",
-        `egress to ${path.to.fqdn} is not provable at the cluster layer: NetworkPolicy has no DNS names (the egress/Cilium layer decides it)`,
-      );
     if (path.http || path.identity)
       note(
         "not-provable",
@@ -153,6 +149,7 @@ export function verify(model: Model, intent: Intent, matrix: ClassMatrix = compu
     }
   }
   differences.push(...externalDifferences(model, intent, resolved, isGoverned));
+  differences.push(...fqdnDifferences(model, resolved, isGoverned, intent.deny));
   differences.sort((x, y) => x.kind.localeCompare(y.kind) || x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
   return { intent: intent.file, governed: [...governed].sort(), pairsChecked, differences, notes };
 }
