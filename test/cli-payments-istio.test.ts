@@ -91,6 +91,28 @@ describe("ward on the payments estate with Istio (the seed's AuthorizationPolici
     expect(r.stdout).toMatch(/STRICT rejects plaintext/);
   });
 
+  it("explain: each pair lists the mesh layer — mTLS mode and its origin, each policy with its first matching rule", () => {
+    const args = ["--from", "payments/frontend", "--to", "payments/backend", "--port", "80", "--method", "POST"];
+    const ok = ward(["explain", EX, ...args, "--path", "/api/v1/payments/42"]);
+    expect(ok.code).toBe(0);
+    const pair = ok.stdout.slice(ok.stdout.indexOf("\n\n"));
+    expect(pair).toMatch(/payments\/frontend → payments\/backend: allowed/);
+    expect(pair).toMatch(
+      /mesh: allowed\n\s+mTLS mode STRICT — mesh-wide PeerAuthentication.*\(.*00-mesh-strict-mtls\.yaml:3\)/,
+    );
+    expect(pair).toMatch(
+      /ALLOW AuthorizationPolicy payments\/backend-allow \(.*10-backend-authz\.yaml:3\): first matching rule: rule 1 \(line \d+\)/,
+    );
+    expect(pair).toMatch(
+      /DENY AuthorizationPolicy payments\/backend-deny-others \(.*10-backend-authz\.yaml:33\): none matched/,
+    );
+    const denied = ward(["explain", EX, ...args, "--path", "/admin"]);
+    expect(denied.code).toBe(1);
+    const deniedPair = denied.stdout.slice(denied.stdout.indexOf("\n\n"));
+    expect(deniedPair).toMatch(/payments\/frontend → payments\/backend: denied/);
+    expect(deniedPair).toMatch(/ALLOW AuthorizationPolicy payments\/backend-allow .*: none matched/);
+  });
+
   it("--format json lists both layers", () => {
     const r = reach("--from", "payments/frontend", "--to", "payments/backend", "--port", "80", "--format", "json");
     const json = JSON.parse(r.stdout) as { verdict: { layers: { layer: string; allowed: boolean }[] } };

@@ -1,8 +1,10 @@
 import { describePeer, describePort, describeRanges } from "../analyze/cluster/describe.js";
 import type { DirectionOutcome, RuleOutcome } from "../analyze/cluster/evaluate-cluster.js";
+import type { PolicyResult } from "../analyze/mesh/istio-evaluate.js";
+import type { MeshLayerResult } from "../analyze/mesh/mesh-layer.js";
 import type { ReachResult } from "../analyze/reach/reach.js";
 import type { Decision, Verdict } from "../analyze/verdict.js";
-import { formatRef } from "../model/source-ref.js";
+import { formatRef, type SourceRef } from "../model/source-ref.js";
 
 export const REACH_FORMATS = ["text", "json"] as const;
 export type ReachFormat = (typeof REACH_FORMATS)[number];
@@ -86,16 +88,55 @@ function directionLines(d: DirectionOutcome, self: string, other: string): strin
   return lines;
 }
 
+function at(ref: SourceRef | undefined): string {
+  return ref === undefined ? "default" : `${ref.file}:${ref.line}`;
+}
+
+function istioRuleText(p: PolicyResult): string {
+  if (p.matched) return `first matching rule: rule ${p.matched.index + 1} (line ${p.matched.line})`;
+  if (p.policy.rules.length === 0) return "no rules (matches nothing)";
+  const some = p.rules.find((r) => r.status === "some");
+  if (some) return `none matched for sure (rule ${some.index + 1}, line ${some.line}, matches some requests)`;
+  return `none matched${p.rules.some((r) => r.status === "ignored") ? " (HTTP-only rules ignored on a TCP port)" : ""}`;
+}
+
+/** The mesh layer of one pair: mTLS mode and its origin, each AuthorizationPolicy that applies with its first match. */
+function meshLines(mesh: MeshLayerResult): string[] {
+  const lines = [`    mesh: ${mesh.allowed ? "allowed" : "DENIED"}`];
+  const o = mesh.istio;
+  if (o === undefined) {
+    // Linkerd, or a destination without a sidecar: the reasons carry the Server, authorizations and default policy.
+    for (const d of mesh.decidedBy)
+      lines.push(`      ${d.why}${d.file === undefined ? "" : ` at ${d.file}:${d.line}`}`);
+    return lines;
+  }
+  lines.push(`      mTLS mode ${o.mtls.mode} — ${o.mtls.why} (${at(o.mtls.ref)})`);
+  lines.push(
+    `      connection ${o.secure ? `mTLS, client principal ${o.principal ?? "(unknown)"}` : "plaintext (principals and namespaces match nothing)"}; evaluated as ${o.evaluatedAs.toUpperCase()}`,
+  );
+  if (o.policies.length === 0 && o.custom.length === 0) lines.push("      no AuthorizationPolicy applies");
+  for (const c of o.custom)
+    lines.push(
+      `      CUSTOM ${formatRef(c.policy.source)}: decided by provider ${c.provider} (Ward assumes it allows)`,
+    );
+  for (const p of o.policies) lines.push(`      ${p.policy.action} ${formatRef(p.policy.source)}: ${istioRuleText(p)}`);
+  lines.push(`      → ${mesh.allowed ? "allowed" : "denied"}: ${o.why}${o.decidedBy ? ` (${at(o.decidedBy)})` : ""}`);
+  return lines;
+}
+
 export function explainText(result: ReachResult): string {
   const lines = [headline(result), ...verdictLines(result.verdict), ""];
   for (const pair of result.pairs) {
-    lines.push(`  ${pair.from} → ${pair.to}: ${pair.outcome.allowed ? "allowed" : "denied"}`);
+    // Both layers must allow the pair.
+    const ok = pair.outcome.allowed && (pair.mesh?.allowed ?? true);
+    lines.push(`  ${pair.from} → ${pair.to}: ${ok ? "allowed" : "denied"}`);
     if (pair.outcome.loopback) {
       lines.push("    loopback: a single pod talking to itself is never subject to NetworkPolicy");
       continue;
     }
     lines.push(...directionLines(pair.outcome.egress, pair.from, pair.to));
     lines.push(...directionLines(pair.outcome.ingress, pair.to, pair.from));
+    if (pair.mesh !== undefined) lines.push(...meshLines(pair.mesh));
   }
   return `${lines.join("\n")}\n`;
 }
