@@ -205,3 +205,47 @@ describe("bad Terraform input → file:line, exit 2", () => {
       expect(r.stderr).not.toContain("    at ");
     });
 });
+
+describe("paths between VPCs: peering and transit gateway", () => {
+  const PEER = "test/fixtures/terraform/peering";
+
+  it("through an active peering connection, with a rule naming the peer VPC's group, both routes explained", () => {
+    const { code, result } = reach([PEER, "--from", "app", "--to", "shared", "--port", "443"]);
+    expect(code).toBe(0);
+    const hops = result.paths[0]?.hops ?? [];
+    const out = hops.find((h) => h.step === "route table of subnet app");
+    expect(out?.why).toContain("peering connection aws_vpc_peering_connection.app_shared");
+    expect(hops.find((h) => h.step === "route table of subnet shared (return route)")?.status).toBe("allow");
+    expect(hops.find((h) => h.step === "security groups inbound of shared")?.why).toContain("members of app");
+  });
+
+  it("without the peer's return route the path is denied at that route table", () => {
+    const { code, result } = reach([
+      PEER,
+      "--var",
+      "shared_return_cidr=10.9.0.0/16",
+      "--from",
+      "app",
+      "--to",
+      "shared",
+      "--port",
+      "443",
+    ]);
+    expect(code).toBe(1);
+    const denied = result.paths[0]?.hops.filter((h) => h.status === "deny").map((h) => h.step);
+    expect(denied).toEqual(["route table of subnet shared (return route)"]);
+  });
+
+  it("through a transit gateway: its propagated routes both ways; group references do not match across it", () => {
+    const ok = reach([PEER, "--from", "app", "--to", "data", "--port", "5432"]);
+    expect(ok.code).toBe(0);
+    const tgw = ok.result.paths[0]?.hops.filter((h) => h.step.startsWith("transit gateway")) ?? [];
+    expect(tgw.map((h) => h.why)).toEqual([
+      expect.stringContaining("propagated route 10.3.0.0/16 → aws_ec2_transit_gateway_vpc_attachment.data"),
+      expect.stringContaining("propagated route 10.1.0.0/16 → aws_ec2_transit_gateway_vpc_attachment.app"),
+    ]);
+    const sgRef = reach([PEER, "--from", "app", "--to", "data", "--port", "6379"]);
+    expect(sgRef.code).toBe(1);
+    expect(sgRef.result.paths[0]?.hops.find((h) => h.status === "deny")?.step).toBe("security groups inbound of data");
+  });
+});

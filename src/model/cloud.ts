@@ -18,6 +18,10 @@ export type CloudModel = {
   readonly firewalls: readonly NetworkFirewall[];
   /** WAF web ACLs associated with a resource (a load balancer): an edge control in front of it. */
   readonly webAcls: readonly WebAclAssociation[];
+  /** VPC peering connections (route target type "peering"). */
+  readonly peerings: readonly VpcPeering[];
+  /** Transit gateways with their VPC attachments and default route table (route target type "transit-gateway"). */
+  readonly transitGateways: readonly TransitGateway[];
 };
 
 /** Where a cloud object or rule was read: file:line, plus the JSON path for describe output. */
@@ -199,6 +203,44 @@ export type NetworkFirewall = {
   readonly source: CloudRef;
 };
 
+/** A VPC peering connection: traffic flows only when it is active (accepted) and both VPCs route through it. */
+export type VpcPeering = {
+  readonly id: string;
+  readonly requesterVpcId: string;
+  readonly accepterVpcId: string;
+  /** Accepted (status active / auto_accept); a pending connection carries no traffic. */
+  readonly active: boolean;
+  readonly source: CloudRef;
+};
+
+export type TransitGatewayAttachment = {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  /** Associated with the default route table (its routes decide where traffic from this VPC goes). */
+  readonly associated: boolean;
+  /** Propagates the VPC's CIDR blocks into the default route table. */
+  readonly propagates: boolean;
+  readonly source: CloudRef;
+};
+
+export type TransitGatewayRoute = {
+  readonly destination: Cidr | Unknown;
+  /** The attachment traffic goes to, or "blackhole" (dropped). */
+  readonly target: string | "blackhole" | Unknown;
+  readonly source: CloudRef;
+};
+
+export type TransitGateway = {
+  readonly id: string;
+  readonly attachments: readonly TransitGatewayAttachment[];
+  /** Static routes of the default route table; propagated routes come from the attachments. */
+  readonly routes: readonly TransitGatewayRoute[];
+  /** Static routes in other (custom) route tables: Ward does not evaluate those tables. */
+  readonly customTableRoutes: number;
+  readonly source: CloudRef;
+};
+
 export type WebAclAssociation = { readonly resourceId: string; readonly webAcl: string; readonly source: CloudRef };
 
 export function emptyCloud(): CloudModel {
@@ -213,6 +255,8 @@ export function emptyCloud(): CloudModel {
     prefixLists: [],
     firewalls: [],
     webAcls: [],
+    peerings: [],
+    transitGateways: [],
   };
 }
 
@@ -228,5 +272,7 @@ export function mergeCloud(a: CloudModel, b: CloudModel): CloudModel {
     prefixLists: [...a.prefixLists, ...b.prefixLists],
     firewalls: [...a.firewalls, ...b.firewalls],
     webAcls: [...a.webAcls, ...b.webAcls],
+    peerings: [...a.peerings, ...b.peerings],
+    transitGateways: [...a.transitGateways, ...b.transitGateways],
   };
 }

@@ -449,12 +449,7 @@ export function evaluatePath(
 
   if (from.kind === "eni" && to.kind === "eni") {
     if (from.subnet.vpcId !== to.subnet.vpcId) {
-      hop(
-        ctx,
-        "routing",
-        "unknown",
-        `${from.label} and ${to.label} are in different VPCs: Ward does not follow peering or transit gateways yet`,
-      );
+      crossVpc(ctx, from, to);
       return finish();
     }
     sgHop(ctx, from.eni, "egress", to);
@@ -578,4 +573,205 @@ export function evaluatePath(
   }
   hop(ctx, "endpoints", "unknown", "neither end is an interface in the VPC");
   return finish();
+}
+
+type EniParty = Extract<CloudParty, { kind: "eni" }>;
+
+/**
+ * Between two VPCs: source SG out, source NACL out, the source subnet's route through a peering connection or a
+ * transit gateway (and the gateway's route table), the destination subnet's route back through the same link (both
+ * sides need routes), destination NACL in, destination SG in, and the NACLs of the return.
+ */
+function crossVpc(ctx: Ctx, from: EniParty, to: EniParty): void {
+  const peek = routeTableOf(ctx.cloud, from.subnet);
+  const first = peek ? chooseRoutes(ctx.cloud, peek, ctx.dst).routed[0]?.route.target : undefined;
+  // A rule referencing a group in the peer VPC works across a peering connection; across a transit gateway only
+  // when the gateway's security group referencing support is on, which it is not by default
+  // (docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html, "Security group referencing").
+  const viaTgw = first !== undefined && !isUnknown(first) && first.type === "transit-gateway";
+  const asPeer = (p: EniParty): EniParty => (viaTgw ? { ...p, eni: { ...p.eni, securityGroupIds: [] } } : p);
+  sgHop(ctx, from.eni, "egress", asPeer(to));
+  naclHop(ctx, from.subnet, "egress", "dst", [ctx.port, ctx.port], "request");
+  const out = routeAcross(ctx, from.subnet, ctx.dst, to.subnet, "");
+  if (!out) return;
+  const back = routeAcross(ctx, to.subnet, ctx.src, from.subnet, " (return route)");
+  if (!back) return;
+  if (back.type !== out.type || back.id !== out.id)
+    hop(
+      ctx,
+      `route table of subnet ${to.subnet.name} (return route)`,
+      "unknown",
+      `the reply goes back through ${back.type} ${back.id}, not ${out.type} ${out.id}: asymmetric routing`,
+    );
+  naclHop(ctx, to.subnet, "ingress", "src", [ctx.port, ctx.port], "request");
+  sgHop(ctx, to.eni, "ingress", asPeer(from));
+  hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
+  naclHop(ctx, to.subnet, "egress", "src", EPHEMERAL, "return traffic");
+  naclHop(ctx, from.subnet, "ingress", "dst", EPHEMERAL, "return traffic");
+}
+
+type Link = { readonly type: "peering" | "transit-gateway"; readonly id: string };
+
+function routeAcross(ctx: Ctx, subnet: Subnet, set: Ranges, towards: Subnet, label: string): Link | undefined {
+  const step = `route table of subnet ${subnet.name}${label}`;
+  const table = routeTableOf(ctx.cloud, subnet);
+  if (!table) {
+    hop(ctx, step, "unknown", `no route table for subnet ${subnet.name} is in the files`);
+    return undefined;
+  }
+  const choice = chooseRoutes(ctx.cloud, table, set);
+  const pick = choice.routed[0];
+  if (!pick || choice.routed.length > 1 || !isEmpty(choice.unrouted)) {
+    hop(
+      ctx,
+      step,
+      !pick && choice.unknownRoutes.length === 0 ? "deny" : "unknown",
+      pick
+        ? `${table.id}: ${describeRanges(set)} is split across several routes`
+        : `${table.id} has no route to ${describeRanges(set)} in VPC ${towards.vpcId}: the packet is dropped (both VPCs need a route through the peering connection or transit gateway)`,
+      [table.source, ...choice.unknownRoutes.map((r) => r.source)],
+    );
+    return undefined;
+  }
+  const r = pick.route;
+  const dest = isUnknown(r.destination)
+    ? "?"
+    : "prefixList" in r.destination
+      ? `prefix list ${r.destination.prefixList}`
+      : r.destination.text;
+  if (isUnknown(r.target)) {
+    hop(ctx, step, "unknown", `${table.id}: route ${dest} → a target Ward cannot evaluate (${r.target.unknown})`, [
+      r.source,
+    ]);
+    return undefined;
+  }
+  const t = r.target;
+  if (t.type === "peering") {
+    const p = ctx.cloud.peerings.find((x) => x.id === t.id);
+    if (!p) {
+      hop(ctx, step, "unknown", `${table.id}: route ${dest} → peering connection ${t.id}, which is not in the files`, [
+        r.source,
+      ]);
+      return undefined;
+    }
+    const ends = [p.requesterVpcId, p.accepterVpcId];
+    if (!ends.includes(subnet.vpcId) || !ends.includes(towards.vpcId)) {
+      hop(
+        ctx,
+        step,
+        "deny",
+        `${table.id}: route ${dest} → peering connection ${p.id}, which connects ${ends.join(" and ")}, not VPC ${towards.vpcId}`,
+        [r.source, p.source],
+      );
+      return undefined;
+    }
+    if (!p.active) {
+      hop(
+        ctx,
+        step,
+        "deny",
+        `${table.id}: route ${dest} → peering connection ${p.id}, which is not accepted (pending)`,
+        [r.source, p.source],
+      );
+      return undefined;
+    }
+    // Peering is not transitive: the route must lead straight to the destination's VPC (checked above).
+    hop(ctx, step, "allow", `${table.id}: route ${dest} → peering connection ${p.id} to VPC ${towards.vpcId}`, [
+      r.source,
+      p.source,
+    ]);
+    return { type: "peering", id: p.id };
+  }
+  if (t.type === "transit-gateway") {
+    const tgw = ctx.cloud.transitGateways.find((x) => x.id === t.id);
+    if (!tgw) {
+      hop(ctx, step, "unknown", `${table.id}: route ${dest} → transit gateway ${t.id}, which is not in the files`, [
+        r.source,
+      ]);
+      return undefined;
+    }
+    hop(ctx, step, "allow", `${table.id}: route ${dest} → transit gateway ${tgw.id}`, [r.source]);
+    return tgwHop(ctx, tgw, subnet, set, towards, label) ? { type: "transit-gateway", id: tgw.id } : undefined;
+  }
+  hop(
+    ctx,
+    step,
+    "deny",
+    `${table.id}: route ${dest} → ${t.type === "local" ? "the local route" : `${t.type} ${"id" in t ? t.id : ""}`}, which does not lead to VPC ${towards.vpcId}`,
+    [r.source],
+  );
+  return undefined;
+}
+
+/**
+ * The transit gateway's default route table: static routes and the CIDRs propagated by attachments, most specific
+ * first; for the same prefix a static route wins over a propagated one
+ * (docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html, "Route evaluation order").
+ */
+function tgwHop(
+  ctx: Ctx,
+  tgw: import("../../model/cloud.js").TransitGateway,
+  subnet: Subnet,
+  set: Ranges,
+  towards: Subnet,
+  label: string,
+): boolean {
+  const step = `transit gateway ${tgw.id} route table${label}`;
+  const src = tgw.attachments.find((a) => a.vpcId === subnet.vpcId);
+  if (!src) {
+    hop(ctx, step, "deny", `VPC ${subnet.vpcId} has no attachment to ${tgw.id}`, [tgw.source]);
+    return false;
+  }
+  if (!src.associated) {
+    hop(
+      ctx,
+      step,
+      "unknown",
+      `${src.id} is not associated with the default route table: Ward does not evaluate custom transit gateway route tables`,
+      [src.source],
+    );
+    return false;
+  }
+  type Cand = { cidr: Cidr; target: string; static: boolean; ref: CloudRef };
+  const cands: Cand[] = [];
+  for (const r of tgw.routes)
+    if (!isUnknown(r.destination) && !isUnknown(r.target))
+      cands.push({ cidr: r.destination, target: r.target, static: true, ref: r.source });
+  for (const a of tgw.attachments)
+    if (a.propagates)
+      for (const c of ctx.cloud.vpcs.find((v) => v.id === a.vpcId)?.cidrs ?? [])
+        cands.push({ cidr: c, target: a.id, static: false, ref: a.source });
+  const matching = cands
+    .filter((c) => c.cidr.family === set.family && sameRanges(intersect(set, c.cidr), set))
+    .sort((a, b) => b.cidr.prefix - a.cidr.prefix || Number(b.static) - Number(a.static));
+  const best = matching[0];
+  const unknownRoutes = tgw.routes.filter((r) => isUnknown(r.destination) || isUnknown(r.target));
+  if (!best) {
+    hop(
+      ctx,
+      step,
+      unknownRoutes.length > 0 ? "unknown" : "deny",
+      `${tgw.id} has no route to ${describeRanges(set)}: the packet is dropped`,
+      [tgw.source, ...unknownRoutes.map((r) => r.source)],
+    );
+    return false;
+  }
+  const kind = best.static ? "static route" : "propagated route";
+  if (best.target === "blackhole") {
+    hop(ctx, step, "deny", `${tgw.id}: ${kind} ${best.cidr.text} is a blackhole: the packet is dropped`, [best.ref]);
+    return false;
+  }
+  const att = tgw.attachments.find((a) => a.id === best.target);
+  if (!att || att.vpcId !== towards.vpcId) {
+    hop(
+      ctx,
+      step,
+      att ? "deny" : "unknown",
+      `${tgw.id}: ${kind} ${best.cidr.text} → ${best.target}${att ? ` (VPC ${att.vpcId}), not VPC ${towards.vpcId}` : ", which is not in the files"}`,
+      [best.ref],
+    );
+    return false;
+  }
+  hop(ctx, step, "allow", `${tgw.id}: ${kind} ${best.cidr.text} → ${att.id} (VPC ${att.vpcId})`, [best.ref]);
+  return true;
 }

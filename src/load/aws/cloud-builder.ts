@@ -13,7 +13,9 @@ import type {
   RouteTable,
   SecurityGroup,
   Subnet,
+  TransitGateway,
   Vpc,
+  VpcPeering,
   WebAclAssociation,
 } from "../../model/cloud.js";
 import { isUnknown } from "../../model/cloud.js";
@@ -33,6 +35,8 @@ export class CloudBuilder {
   readonly prefixLists: PrefixList[] = [];
   readonly firewalls: NetworkFirewall[] = [];
   readonly webAcls: WebAclAssociation[] = [];
+  readonly peerings: VpcPeering[] = [];
+  readonly transitGateways: TransitGateway[] = [];
   readonly problems: InputProblem[] = [];
   readonly warnings: Warning[] = [];
 
@@ -159,6 +163,8 @@ export class CloudBuilder {
       prefixLists: this.prefixLists,
       firewalls: this.firewalls,
       webAcls: this.webAcls,
+      peerings: this.peerings,
+      transitGateways: this.transitGateways,
     };
   }
 }

@@ -11,7 +11,11 @@ import type {
   RouteTarget,
   SgPeer,
   SgRule,
+  TransitGateway,
+  TransitGatewayAttachment,
+  TransitGatewayRoute,
   Unknown,
+  VpcPeering,
 } from "../../model/cloud.js";
 import { CloudBuilder, parseIpProtocol } from "../aws/cloud-builder.js";
 import type { Block } from "./hcl-ast.js";
@@ -111,6 +115,18 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   const subnetsOfGroup = new Map<string, string[]>();
   const eips: { target: string; inst: ResourceInstance }[] = [];
   const later: (() => void)[] = [];
+  const laterStill: (() => void)[] = [];
+  const peerings = new Map<string, VpcPeering>();
+  const tgws = new Map<
+    string,
+    TransitGateway & {
+      attachments: TransitGatewayAttachment[];
+      routes: TransitGatewayRoute[];
+      customTableRoutes: number;
+      association: boolean;
+      propagation: boolean;
+    }
+  >();
   const policyRules = new Map<string, string[]>();
   const groupRules = new Map<string, DomainRule[]>();
   const sorted = [...instances].sort((x, y) => order(x.type) - order(y.type));
@@ -617,6 +633,94 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
         groupRules.set(inst.address, rules);
         break;
       }
+      case "aws_vpc_peering_connection": {
+        const vpcId = reader.id(w, "vpc_id", true);
+        const peer = reader.id(w, "peer_vpc_id", true);
+        // Same-account, same-region peering is accepted by auto_accept; otherwise it stays pending until an
+        // aws_vpc_peering_connection_accepter accepts it (registry.terraform.io/providers/hashicorp/aws: vpc_peering_connection).
+        const status = reader.string(w, "accept_status", false);
+        const active = reader.bool(w, "auto_accept") === true || status === "active";
+        if (typeof vpcId === "string" && typeof peer === "string")
+          peerings.set(inst.address, {
+            id: inst.address,
+            requesterVpcId: vpcId,
+            accepterVpcId: peer,
+            active,
+            source: ref(inst),
+          });
+        break;
+      }
+      case "aws_vpc_peering_connection_accepter": {
+        later.push(() => {
+          const id = reader.id(w, "vpc_peering_connection_id", true);
+          if (typeof id !== "string") return;
+          const p = peerings.get(id);
+          if (!p) return reader.missing(w, "vpc_peering_connection_id", id, "VPC peering connection");
+          if (reader.bool(w, "auto_accept") === true) peerings.set(id, { ...p, active: true });
+        });
+        break;
+      }
+      case "aws_ec2_transit_gateway": {
+        // Attachments associate with and propagate to the default route table unless disabled ("enable" is the default).
+        tgws.set(inst.address, {
+          id: inst.address,
+          attachments: [],
+          routes: [],
+          customTableRoutes: 0,
+          source: ref(inst),
+          association: reader.string(w, "default_route_table_association", false) !== "disable",
+          propagation: reader.string(w, "default_route_table_propagation", false) !== "disable",
+        });
+        break;
+      }
+      case "aws_ec2_transit_gateway_vpc_attachment": {
+        later.push(() => {
+          const tgwId = reader.id(w, "transit_gateway_id", true);
+          const vpcId = reader.id(w, "vpc_id", true);
+          if (typeof tgwId !== "string" || typeof vpcId !== "string") return;
+          const tgw = tgws.get(tgwId);
+          if (!tgw) return reader.missing(w, "transit_gateway_id", tgwId, "transit gateway");
+          tgw.attachments.push({
+            id: inst.address,
+            vpcId,
+            subnetIds: reader.ids(w, "subnet_ids"),
+            associated: tgw.association && reader.bool(w, "transit_gateway_default_route_table_association") !== false,
+            propagates: tgw.propagation && reader.bool(w, "transit_gateway_default_route_table_propagation") !== false,
+            source: ref(inst),
+          });
+        });
+        break;
+      }
+      case "aws_ec2_transit_gateway_route": {
+        laterStill.push(() => {
+          const raw = reader.raw(w, "transit_gateway_route_table_id");
+          // The default route table is the gateway's computed association_default_route_table_id.
+          const table =
+            raw instanceof UnknownValue && raw.from?.startsWith("aws_ec2_transit_gateway.")
+              ? raw.from
+              : reader.id(w, "transit_gateway_route_table_id", true);
+          if (typeof table !== "string") return;
+          const tgw = tgws.get(table);
+          if (!tgw) {
+            const owner = [...tgws.values()].find((t) => t.attachments.length > 0);
+            if (owner) owner.customTableRoutes++;
+            b.warn(
+              "unsupported",
+              `${inst.address}: routes of transit gateway route table ${table} are not evaluated (only the default route table is)`,
+              reader.site(w, "transit_gateway_route_table_id"),
+            );
+            return;
+          }
+          const text = reader.string(w, "destination_cidr_block", true);
+          const destination = typeof text === "string" ? b.cidr(text, reader.site(w, "destination_cidr_block")) : text;
+          if (destination === undefined) return;
+          const blackhole = reader.bool(w, "blackhole") === true;
+          const att = blackhole ? "blackhole" : reader.id(w, "transit_gateway_attachment_id", true);
+          if (att === undefined) return;
+          tgw.routes.push({ destination, target: att, source: ref(inst) });
+        });
+        break;
+      }
       case "aws_wafv2_web_acl_association": {
         const resource = reader.id(w, "resource_arn", true);
         const acl = reader.id(w, "web_acl_arn", true);
@@ -631,6 +735,9 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
     }
   }
   for (const fn of later) fn();
+  for (const fn of laterStill) fn();
+  b.peerings.push(...peerings.values());
+  for (const { association: _a, propagation: _p, ...tgw } of tgws.values()) b.transitGateways.push(tgw);
   for (const { target, inst } of eips) {
     const i = b.interfaces.findIndex((x) => x.id === target || x.id.startsWith(`${target}#`));
     if (i < 0)

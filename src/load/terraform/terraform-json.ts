@@ -156,6 +156,12 @@ export class TerraformJson {
           const id = str(r.values[attr]);
           if (id) this.addressOf.set(id, syntheticId(r.address, what));
         }
+      // A transit gateway's default route table is read as the gateway itself (as in the HCL reader).
+      if (r.type === "aws_ec2_transit_gateway")
+        for (const attr of ["association_default_route_table_id", "propagation_default_route_table_id"]) {
+          const id = str(r.values[attr]);
+          if (id) this.addressOf.set(id, r.address);
+        }
       // A route to a Network Firewall names the endpoint (vpce-…) in the firewall's sync_states.
       if (r.type === "aws_networkfirewall_firewall")
         for (const st of arr(r.values.firewall_status))
