@@ -9,6 +9,7 @@ import { probeLab } from "../src/dataplane/probe/probe-lab.js";
 import type { ProbeReport } from "../src/dataplane/probe/probe-report.js";
 import { modelOf, namespace, pod, policy } from "./support/cluster-fixture.js";
 import { cleanUpLabs, dataplaneSkipReason, labName, namespacesOf } from "./support/dataplane.js";
+import { ward } from "./support/run-cli.js";
 
 const skip = await dataplaneSkipReason();
 const lab = labName("r");
@@ -111,6 +112,22 @@ describe.skipIf(skip !== undefined)(`policy changes in a running lab${skip ? ` (
     expect(after.pairs.filter((p) => p.status === "disagree")).toEqual([]);
     expect(cell(after, "a/client", "a/server")).toBe("allowed");
     expect(cell(after, "a/client", "a/other")).toBe("denied");
+  });
+
+  it("exits 1 and names the pair when the enforcement differs from the model", async () => {
+    const plan = (await readState(lab))?.plan;
+    if (!plan) throw new Error("no lab");
+    // Tamper with the lab behind Ward's back: accept every new connection before any policy chain.
+    await netnsExec(plan.router, "nft", ["insert", "rule", "inet", "ward", "forward", "accept"]);
+    const r = ward(["probe", lab, "--port", "80", "--protocol", "TCP", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { disagreements: { from: string; to: string; predicted: string }[] };
+    expect(report.disagreements).toContainEqual(
+      expect.objectContaining({ from: "a/client", to: "a/other", predicted: "denied" }),
+    );
+    // Re-applying the model replaces the whole table, tampering included.
+    await labUp(v2, { name: lab });
+    expect(ward(["probe", lab, "--port", "80", "--protocol", "TCP"]).code).toBe(0);
   });
 
   it("keeps the running ruleset when a re-apply fails to compile or nft rejects it", async () => {
