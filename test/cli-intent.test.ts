@@ -213,19 +213,47 @@ describe("ward diff", () => {
 });
 
 describe("ward blast-radius and ward exposure", () => {
-  it("follows allowed connections transitively, with each hop's ports, and stops at --hops", () => {
+  it("follows allowed connections transitively, with each hop's ports and allowing rules, and stops at --hops", () => {
     const r = ward(["blast-radius", "examples/payments", "--from", "payments/frontend", "--format", "json"]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
-      reached: { kind: string; target: string; hops: number; path: { to: string; ports: string[] }[] }[];
+      reached: {
+        kind: string;
+        target: string;
+        hops: number;
+        path: {
+          from: string;
+          to: string;
+          ports: string[];
+          allowedBy: { name?: string; file?: string; line?: number }[];
+        }[];
+      }[];
     };
     const db = out.reached.find((x) => x.target === "payments/database");
     expect(db?.hops).toBe(2);
-    expect(db?.path).toEqual([
+    expect(db?.path.map(({ from, to, ports }) => ({ from, to, ports }))).toEqual([
       { from: "payments/frontend", to: "payments/backend", ports: ["TCP/80"] },
       { from: "payments/backend", to: "payments/database", ports: ["TCP/80"] },
     ]);
-    expect(out.reached.find((x) => x.target === "203.0.113.0/24")?.hops).toBe(2);
+    // Each hop names the rules that allow it: the egress rule of one end and the ingress rule of the other.
+    const rules = (i: number) => db?.path[i]?.allowedBy.map((d) => `${d.name} ${d.file}:${d.line}`);
+    expect(rules(0)).toEqual([
+      "frontend-egress-to-backend examples/payments/policies/30-frontend-to-backend.yaml:15",
+      "backend-ingress-from-frontend examples/payments/policies/30-frontend-to-backend.yaml:35",
+    ]);
+    expect(rules(1)).toEqual([
+      "backend-egress-to-database examples/payments/policies/40-backend-to-database.yaml:14",
+      "database-ingress-from-backend examples/payments/policies/40-backend-to-database.yaml:34",
+    ]);
+    const gateway = out.reached.find((x) => x.target === "203.0.113.0/24");
+    expect(gateway?.hops).toBe(2);
+    expect(gateway?.path[1]?.allowedBy.map((d) => `${d.name} ${d.line}`)).toEqual([
+      "backend-egress-to-payment-gateway 14",
+    ]);
+    const text = ward(["blast-radius", "examples/payments", "--from", "payments/frontend"]).stdout;
+    expect(text).toContain(
+      "payments/backend → payments/database allowed by: NetworkPolicy payments/backend-egress-to-database (examples/payments/policies/40-backend-to-database.yaml:14); NetworkPolicy payments/database-ingress-from-backend (examples/payments/policies/40-backend-to-database.yaml:34)",
+    );
     const one = JSON.parse(
       ward(["blast-radius", "examples/payments", "--from", "payments/frontend", "--hops", "1", "--format", "json"])
         .stdout,

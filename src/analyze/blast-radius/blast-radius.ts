@@ -1,12 +1,24 @@
 import { UsageError } from "../../errors/input-error.js";
+import { formatAddress } from "../../model/cidr.js";
 import type { Model } from "../../model/model.js";
+import { PROTOCOLS } from "../../model/ports.js";
 import { describeSegment, externalSegments, mergeSegments, portsKey } from "../exposure/external-ports.js";
 import { workloadMatrix } from "../matrix/workload-matrix.js";
 import { isEmptyPorts, type PortSet, unionPorts } from "../port-set.js";
+import { clusterVerdict, reach } from "../reach/reach.js";
 import { resolveEndpoint } from "../reach/resolve-endpoint.js";
+import type { Decision } from "../verdict.js";
 import { podsOf } from "../verify/resolve-intent.js";
 
-export type Hop = { readonly from: string; readonly to: string; readonly ports: PortSet };
+export type Hop = {
+  readonly from: string;
+  readonly to: string;
+  readonly ports: PortSet;
+  /** The rules that allow this hop (reach's cluster verdict, on the first port of each allowed range). */
+  readonly allowedBy: readonly Decision[];
+};
+
+type Edge = Omit<Hop, "allowedBy"> & { readonly probe?: string };
 
 /** Something reachable from the compromised workload: a workload, or external addresses. */
 export type Reached = {
@@ -16,6 +28,8 @@ export type Reached = {
   /** The shortest chain of allowed connections, first hop first. */
   readonly path: readonly Hop[];
 };
+
+type Found = Omit<Reached, "path"> & { readonly path: readonly Edge[] };
 
 export type BlastRadius = {
   readonly from: string;
@@ -34,7 +48,7 @@ export function blastRadius(model: Model, fromText: string, maxHops?: number): B
   const start = resolveEndpoint(model, fromText, "--from");
   if (start.kind !== "workload") throw new UsageError("--from must name a workload");
   const matrix = workloadMatrix(model);
-  const edges = new Map<string, Hop[]>();
+  const edges = new Map<string, Edge[]>();
   for (const p of matrix.pairs) {
     if (!p.allowed || p.loopback || p.from === p.to) continue;
     const list = edges.get(p.from) ?? [];
@@ -42,8 +56,8 @@ export function blastRadius(model: Model, fromText: string, maxHops?: number): B
     edges.set(p.from, list);
   }
   const origin = start.workload.id;
-  const paths = new Map<string, Hop[]>([[origin, []]]);
-  const reached: Reached[] = [];
+  const paths = new Map<string, Edge[]>([[origin, []]]);
+  const reached: Found[] = [];
   let frontier = [origin];
   for (let depth = 1; frontier.length > 0 && (maxHops === undefined || depth <= maxHops); depth++) {
     const next: string[] = [];
@@ -88,13 +102,50 @@ export function blastRadius(model: Model, fromText: string, maxHops?: number): B
       a.target.localeCompare(b.target) ||
       (a.path.at(-1)?.from ?? "").localeCompare(b.path.at(-1)?.from ?? ""),
   );
-  return { from: origin, maxHops, reached: dedupe(reached) };
+  const rules = new Map<string, readonly Decision[]>();
+  const withRules = (e: Edge): Hop => {
+    const key = `${e.from}>${e.to}>${e.probe ?? ""}`;
+    let allowedBy = rules.get(key);
+    if (allowedBy === undefined) {
+      allowedBy = allowingRules(model, e);
+      rules.set(key, allowedBy);
+    }
+    return { from: e.from, to: e.to, ports: e.ports, allowedBy };
+  };
+  return {
+    from: origin,
+    maxHops,
+    reached: dedupe(reached).map((r) => ({ ...r, path: r.path.map(withRules) })),
+  };
+}
+
+/** At most this many port ranges per protocol are explained per hop. */
+const MAX_EXPLAINED_RANGES = 8;
+
+/**
+ * What allows one hop: reach's verdict for an allowed pod pair (the cluster layer: the rules of both ends), on the
+ * first port of each allowed range, with each rule named once.
+ */
+function allowingRules(model: Model, e: Edge): Decision[] {
+  const out = new Map<string, Decision>();
+  for (const protocol of PROTOCOLS)
+    for (const [port] of e.ports[protocol].slice(0, MAX_EXPLAINED_RANGES)) {
+      const result = reach(model, { from: e.from, to: e.probe ?? e.to, port, protocol });
+      const pair = result.pairs.find((p) => p.outcome.allowed);
+      if (pair === undefined) continue;
+      const verdict = clusterVerdict(pair.outcome, pair.from, pair.to, `${protocol}/${port}`);
+      for (const d of verdict.layers.flatMap((l) => l.decidedBy)) {
+        const key = d.file === undefined ? d.why : `${d.file}:${d.line}`;
+        if (!out.has(key)) out.set(key, d);
+      }
+    }
+  return [...out.values()];
 }
 
 function pushExternal(
-  reached: Reached[],
+  reached: Found[],
   id: string,
-  path: Hop[],
+  path: Edge[],
   segs: readonly { family: 4 | 6; start: bigint; end: bigint; ports: PortSet }[],
 ): void {
   for (const s of mergeSegments(segs, portsKey)) {
@@ -104,12 +155,12 @@ function pushExternal(
       kind: "external",
       target,
       hops: path.length + 1,
-      path: [...path, { from: id, to: target, ports: s.ports }],
+      path: [...path, { from: id, to: target, ports: s.ports, probe: formatAddress(s.family, s.start) }],
     });
   }
 }
 
-function dedupe(list: Reached[]): Reached[] {
+function dedupe(list: Found[]): Found[] {
   const seen = new Set<string>();
   return list.filter((r) => {
     const key = `${r.kind}|${r.target}|${r.path.map((h) => `${h.from}>${h.to}`).join("|")}`;
