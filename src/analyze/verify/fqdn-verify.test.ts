@@ -66,7 +66,9 @@ describe("verify: egress by DNS name against toFQDNs", () => {
   it("reports a name the configuration denies, naming the policy, and the DNS proxy rule FQDN policy needs", () => {
     const r = verify(model(DNS_PROXY), intent("api.example.com"));
     expect(summary(r)).toEqual(["missing shop/api → api.example.com TCP/443"]);
-    const why = r.differences.find((d) => d.to === "api.example.com")?.samples[0]?.decidedBy.map((d) => `${d.kind} ${d.name} ${d.file}`);
+    const why = r.differences
+      .find((d) => d.to === "api.example.com")
+      ?.samples[0]?.decidedBy.map((d) => `${d.kind} ${d.name} ${d.file}`);
     expect(why).toEqual(["CiliumNetworkPolicy dns test.yaml"]);
     // The toFQDNs rule is there, but no rules.dns lets the proxy learn the name: still denied.
     const noProxy = verify(
