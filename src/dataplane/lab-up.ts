@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import type { Model } from "../model/model.js";
 import { LabError } from "./errors.js";
 import { requireHost } from "./host.js";
@@ -57,6 +57,7 @@ export async function labUp(model: Model, opts: UpOptions, deps: UpDeps = { comp
   if (existing !== undefined) return reapply(model, opts, existing, t0, deps);
 
   const plan = planLab(model, opts);
+  await checkSocketBudget(plan);
   const compiled = deps.compile(model, plan);
   const namespaces = labNamespaces(plan);
   const present = new Set(await listNamespaces());
@@ -90,9 +91,8 @@ export async function labUp(model: Model, opts: UpOptions, deps: UpDeps = { comp
       { netns: plan.external, identity: "external", addresses: plan.externals.map((x) => x.address) },
     ];
     const log = logPath(plan.name);
-    let sockets = 0;
     const pid = await startResponder({ lab: plan.name, ports: plan.ports, endpoints }, log);
-    sockets = endpoints.reduce((n, e) => n + e.addresses.length * plan.ports.length * 2, 0);
+    const sockets = endpoints.reduce((n, e) => n + e.addresses.length * plan.ports.length * 2, 0);
     await writeState({
       ...state,
       status: "up",
@@ -112,6 +112,20 @@ export async function labUp(model: Model, opts: UpOptions, deps: UpDeps = { comp
     await labDown(plan.name).catch(() => undefined);
     throw e;
   }
+}
+
+/** The responder holds a TCP and a UDP socket per port per address: they must fit its open-file limit. */
+async function checkSocketBudget(plan: LabPlan): Promise<void> {
+  const addresses = plan.pods.length + plan.externals.length;
+  const sockets = addresses * plan.ports.length * 2;
+  const limits = await readFile("/proc/self/limits", "utf8").catch(() => "");
+  // Node raises its soft limit to the hard one at startup (the third column).
+  const hard = Number(/^Max open files\s+\S+\s+(\S+)/m.exec(limits)?.[1]);
+  if (Number.isFinite(hard) && sockets + 256 > hard)
+    throw new LabError(
+      plan.name,
+      `${addresses} addresses × ${plan.ports.length} ports × TCP and UDP = ${sockets} sockets, over the open-file limit ${hard}; lower --max-namespaces or --ports`,
+    );
 }
 
 function capNotes(plan: LabPlan): string[] {

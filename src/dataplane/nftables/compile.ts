@@ -250,8 +250,7 @@ class Compiler {
         ? policy.namespace === group.namespace
         : selectorMatches(policy.namespaceSelector, group.namespaceLabels);
     if (!inScope || !selectorMatches(policy.podSelector, group.labels)) return false;
-    const accounts = (policy as { readonly serviceAccounts?: readonly string[] }).serviceAccounts;
-    return accounts === undefined || accounts.includes(group.serviceAccount);
+    return policy.serviceAccounts === undefined || policy.serviceAccounts.includes(group.serviceAccount);
   }
 
   private compileGroup(direction: Direction, group: Group): void {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { entryPoint } from "../entry-point.js";
 import { LabError } from "../errors.js";
 import type { ResponderConfig, ResponderStatus } from "./protocol.js";
@@ -43,7 +44,6 @@ export function startResponder(config: ResponderConfig, logFile: string): Promis
 
 /** Is `pid` this lab's responder (and not a process that reused the pid)? */
 export async function isResponder(pid: number, lab: string): Promise<boolean> {
-  const { readFile } = await import("node:fs/promises");
   try {
     const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0");
     return argv.some((a) => a.endsWith("responder.js")) && argv.includes(lab);
