@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import AjvDraft04 from "ajv-draft-04";
+import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { ward } from "./support/run-cli.js";
 
 const require = createRequire(import.meta.url);
 // ajv-draft-04 is CommonJS: its class is the default export of the module object.
 const Ajv = AjvDraft04.default;
+const addFormats = addFormatsModule.default;
 // The SARIF 2.1.0 JSON schema as shipped by @microsoft/jest-sarif (lib/schemas/sarif-2.1.0-rtm.5.json, MIT):
 // the final 2.1.0 schema (rtm.5 is the OASIS 2.1.0 release candidate the standard was approved from), draft-04.
 // Its "language" pattern is not valid with the u flag, so patterns are compiled without it.
@@ -68,7 +70,9 @@ describe("ward audit", () => {
   it("SARIF output validates against the SARIF 2.1.0 schema, with rule metadata and regions", () => {
     const r = ward(["audit", "test/fixtures/audit/open", "--format", "sarif"]);
     const log = JSON.parse(r.stdout);
-    const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(SCHEMA);
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv); // uri, uri-reference, date-time are checked too
+    const validate = ajv.compile(SCHEMA);
     const valid = validate(log);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
