@@ -247,5 +247,17 @@ describe("paths between VPCs: peering and transit gateway", () => {
     const sgRef = reach([PEER, "--from", "app", "--to", "data", "--port", "6379"]);
     expect(sgRef.code).toBe(1);
     expect(sgRef.result.paths[0]?.hops.find((h) => h.status === "deny")?.step).toBe("security groups inbound of data");
+    const enabled = reach([
+      PEER,
+      "--var",
+      "tgw_sg_referencing=enable",
+      "--from",
+      "app",
+      "--to",
+      "data",
+      "--port",
+      "6379",
+    ]);
+    expect(enabled.code).toBe(0);
   });
 });

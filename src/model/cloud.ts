@@ -221,6 +221,8 @@ export type TransitGatewayAttachment = {
   readonly associated: boolean;
   /** Propagates the VPC's CIDR blocks into the default route table. */
   readonly propagates: boolean;
+  /** security_group_referencing_support of the attachment ("enable" by default). */
+  readonly securityGroupReferencing: boolean;
   readonly source: CloudRef;
 };
 
@@ -238,6 +240,8 @@ export type TransitGateway = {
   readonly routes: readonly TransitGatewayRoute[];
   /** Static routes in other (custom) route tables: Ward does not evaluate those tables. */
   readonly customTableRoutes: number;
+  /** security_group_referencing_support of the gateway ("disable" by default). */
+  readonly securityGroupReferencing: boolean;
   readonly source: CloudRef;
 };
 

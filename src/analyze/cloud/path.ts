@@ -586,10 +586,16 @@ function crossVpc(ctx: Ctx, from: EniParty, to: EniParty): void {
   const peek = routeTableOf(ctx.cloud, from.subnet);
   const first = peek ? chooseRoutes(ctx.cloud, peek, ctx.dst).routed[0]?.route.target : undefined;
   // A rule referencing a group in the peer VPC works across a peering connection; across a transit gateway only
-  // when the gateway's security group referencing support is on, which it is not by default
-  // (docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html, "Security group referencing").
-  const viaTgw = first !== undefined && !isUnknown(first) && first.type === "transit-gateway";
-  const asPeer = (p: EniParty): EniParty => (viaTgw ? { ...p, eni: { ...p.eni, securityGroupIds: [] } } : p);
+  // when security group referencing support is on for the gateway (off by default) and both attachments (on by
+  // default) (EC2 API: TransitGatewayOptions / CreateTransitGatewayVpcAttachmentRequestOptions).
+  const tgw =
+    first !== undefined && !isUnknown(first) && first.type === "transit-gateway"
+      ? ctx.cloud.transitGateways.find((t) => t.id === first.id)
+      : undefined;
+  const attached = (vpcId: string) => tgw?.attachments.find((a) => a.vpcId === vpcId)?.securityGroupReferencing;
+  const noRefs =
+    tgw !== undefined && !(tgw.securityGroupReferencing && attached(from.subnet.vpcId) && attached(to.subnet.vpcId));
+  const asPeer = (p: EniParty): EniParty => (noRefs ? { ...p, eni: { ...p.eni, securityGroupIds: [] } } : p);
   sgHop(ctx, from.eni, "egress", asPeer(to));
   naclHop(ctx, from.subnet, "egress", "dst", [ctx.port, ctx.port], "request");
   const out = routeAcross(ctx, from.subnet, ctx.dst, to.subnet, "");

@@ -667,6 +667,9 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
           attachments: [],
           routes: [],
           customTableRoutes: 0,
+          // Referencing groups across the gateway is off unless enabled on the gateway (EC2 API:
+          // TransitGatewayOptions.SecurityGroupReferencingSupport "disabled by default").
+          securityGroupReferencing: reader.string(w, "security_group_referencing_support", false) === "enable",
           source: ref(inst),
           association: reader.string(w, "default_route_table_association", false) !== "disable",
           propagation: reader.string(w, "default_route_table_propagation", false) !== "disable",
@@ -686,6 +689,8 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
             subnetIds: reader.ids(w, "subnet_ids"),
             associated: tgw.association && reader.bool(w, "transit_gateway_default_route_table_association") !== false,
             propagates: tgw.propagation && reader.bool(w, "transit_gateway_default_route_table_propagation") !== false,
+            // On an attachment the option is "enable" by default (CreateTransitGatewayVpcAttachmentRequestOptions).
+            securityGroupReferencing: reader.string(w, "security_group_referencing_support", false) !== "disable",
             source: ref(inst),
           });
         });
