@@ -1,4 +1,5 @@
 import { cloudMatrix } from "../analyze/cloud/cloud-matrix.js";
+import { computeClassMatrix } from "../analyze/matrix/class-matrix.js";
 import { workloadMatrix } from "../analyze/matrix/workload-matrix.js";
 import { layeredMatrix } from "../analyze/mesh/mesh-matrix.js";
 import { MATRIX_FORMATS, renderMatrix } from "../report/matrix-formats.js";
@@ -19,9 +20,14 @@ export async function matrix(paths: string[], opts: MatrixOptions): Promise<numb
     process.stdout.write(renderMatrix(cloud, format));
     return 0;
   }
-  const result = workloadMatrix(model, port === undefined ? (opts.protocol ? { protocol } : {}) : { port, protocol });
+  const classes = computeClassMatrix(model);
+  const result = workloadMatrix(
+    model,
+    port === undefined ? (opts.protocol ? { protocol } : {}) : { port, protocol },
+    classes,
+  );
   const layer = parseChoice(opts.layer, ["cluster", "mesh", "all"] as const, "--layer", "all");
-  const layered = layeredMatrix(model, result, layer, parseMeshOptions(opts));
+  const layered = layeredMatrix(model, result, layer, parseMeshOptions(opts), classes);
   process.stdout.write(
     layered.pairs === result.pairs ? renderMatrix(result, format) : renderLayeredMatrix(layered, format),
   );

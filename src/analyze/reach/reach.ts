@@ -12,6 +12,7 @@ import {
 } from "../cluster/evaluate-cluster.js";
 import { checkFqdnDns } from "../cluster/fqdn-dns.js";
 import { buildPodClasses } from "../matrix/pod-classes.js";
+import { meshBlocks, meshGroupKey } from "../mesh/mesh-groups.js";
 import {
   type AllMeshOptions,
   DEFAULT_ALL_MESH_OPTIONS,
@@ -184,7 +185,22 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
   const to = resolveEndpoint(model, query.to, "--to", query);
   const classes = buildPodClasses(model);
   const index = new Map(model.pods.map((p, i) => [p, i]));
-  const classOf = (pod: Pod) => classes.classOfPod[index.get(pod) ?? -1] ?? -1;
+  const withMesh = meshApplies(model);
+  // With a mesh, pods of one class may still differ in what the mesh reads (injection, service account, annotations,
+  // ports, address blocks): each distinct (class, mesh key) is evaluated.
+  const blocks = withMesh ? meshBlocks(model, query.mesh ?? DEFAULT_ALL_MESH_OPTIONS) : [];
+  const groups = new Map<string, number>();
+  const classOf = (pod: Pod) => {
+    const cls = classes.classOfPod[index.get(pod) ?? -1] ?? -1;
+    if (!withMesh || cls < 0) return cls;
+    const key = `${cls}\u0002${meshGroupKey(pod, blocks)}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = groups.size;
+      groups.set(key, g);
+    }
+    return g;
+  };
   const what = `${query.protocol}/${query.port}`;
   const sameWorkload = from.kind === "workload" && to.kind === "workload" && from.workload.id === to.workload.id;
   if (from.kind === "service") throw new UsageError("--from: a Service is only a destination (--to)");
@@ -192,7 +208,6 @@ export function reach(model: Model, query: ReachQuery): ReachResult {
   // A Service destination: the target port each backend pod was reached on.
   const targetPort = new Map<string, number>();
   const request = query.request ?? ANY_REQUEST;
-  const withMesh = meshApplies(model);
   if (sameWorkload && from.workload.single) {
     const name = endpointName(from);
     pairs.push({ from: name, to: name, outcome: LOOPBACK });
