@@ -18,6 +18,7 @@ export const DESCRIBE_KEYS = [
   "InternetGateways",
   "NatGateways",
   "PrefixLists",
+  "VpcPeeringConnections",
 ] as const;
 
 /** `aws network-firewall describe-firewall / describe-firewall-policy / describe-rule-group` output keys. */
@@ -165,6 +166,29 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
         vpcId: str(o.VpcId) ?? "",
         cidr,
         mapPublicIp: o.MapPublicIpOnLaunch === true,
+        source,
+      });
+    });
+    arr(v.VpcPeeringConnections).forEach((x, i) => {
+      const o = obj(x);
+      const id = str(o.VpcPeeringConnectionId) ?? `pcx-${i}`;
+      const requester = str(obj(o.RequesterVpcInfo).VpcId);
+      const accepter = str(obj(o.AccepterVpcInfo).VpcId);
+      const source = f.ref("VpcPeeringConnection", tag(o.Tags, "Name") ?? id, ["VpcPeeringConnections", i]);
+      if (!requester || !accepter) {
+        b.error(
+          "missing-field",
+          `peering connection ${id} needs RequesterVpcInfo.VpcId and AccepterVpcInfo.VpcId`,
+          source,
+        );
+        return;
+      }
+      // Only an active connection carries traffic (pending-acceptance, rejected, expired, deleted do not).
+      b.peerings.push({
+        id,
+        requesterVpcId: requester,
+        accepterVpcId: accepter,
+        active: obj(o.Status).Code === "active",
         source,
       });
     });
