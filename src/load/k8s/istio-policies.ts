@@ -207,6 +207,15 @@ export function loadAuthorizationPolicy(obj: RawObject, diag: Diagnostics): Isti
   const targets = [...(spec.targetRef ? [spec.targetRef] : []), ...(spec.targetRefs ?? [])];
   if (targets.length > 0 && spec.selector !== undefined)
     diag.error("invalid-target", "selector and targetRef(s) are mutually exclusive", site, ["spec", "selector"]);
+  // istio.io AuthorizationPolicy reference: targetRefs attach to a Gateway, GatewayClass, or (waypoints only) a
+  // Service/ServiceEntry; they never apply to sidecars. Ward models no gateways, waypoints or ambient mode: say so.
+  if (targets.length > 0)
+    diag.warn(
+      "not-evaluated",
+      `targetRef(s) ${targets.map((t) => `${t.kind}/${t.name}`).join(", ")}: the policy attaches to a gateway or waypoint, which Ward does not model; it is not evaluated (sidecars never enforce it)`,
+      site,
+      ["spec", spec.targetRef ? "targetRef" : "targetRefs"],
+    );
   const rules = (spec.rules ?? []).map((r, i) => toRule(r, ["spec", "rules", i], obj, diag, site));
   if (diag.errorCount > before) return undefined;
   const selector = selectorOf(spec.selector);
