@@ -1,8 +1,15 @@
 import type { AuditRule } from "./finding.js";
+import { sgAllEgress } from "./rules/aws-all-egress.js";
+import { dataSubnetInternetRoute } from "./rules/aws-data-subnet-route.js";
+import { broadFirewallDomain } from "./rules/aws-firewall-broad-domain.js";
+import { fullMeshPeering } from "./rules/aws-full-mesh-peering.js";
+import { overlappingCidrs } from "./rules/aws-overlapping-cidrs.js";
+import { unusedSecurityGroup } from "./rules/aws-unused-sg.js";
 import { CERT_RULES } from "./rules/certificates.js";
 import { CLOUD_RULES } from "./rules/cloud.js";
 import { noDefaultDenyEgress, noDefaultDenyIngress } from "./rules/default-deny.js";
 import { controllerReach, edgeWithoutTls, weakTlsVersion } from "./rules/edge.js";
+import { lbWithoutWaf } from "./rules/edge-lb-without-waf.js";
 import { egressToInternetAllPorts } from "./rules/egress-to-internet-all-ports.js";
 import { egressWithoutDns } from "./rules/egress-without-dns.js";
 import { halfOpenPath } from "./rules/half-open-path.js";
@@ -39,4 +46,11 @@ export const RULES: readonly AuditRule[] = [
   ...CERT_RULES,
   ...MESH_RULES,
   ...CLOUD_RULES,
+  sgAllEgress,
+  unusedSecurityGroup,
+  dataSubnetInternetRoute,
+  overlappingCidrs,
+  fullMeshPeering,
+  broadFirewallDomain,
+  lbWithoutWaf,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
