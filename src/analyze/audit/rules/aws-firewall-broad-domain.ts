@@ -4,7 +4,7 @@ import type { AuditRule, Finding } from "../finding.js";
 /**
  * Domains under which anyone can host content (CDNs, object stores, PaaS): allowing every sub-domain allows any
  * attacker's distribution, bucket or app. Network Firewall: ".example.com" matches example.com and all its sub-domains
- * (docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-domain-names.html).
+ * (docs.aws.amazon.com/network-firewall/latest/APIReference/API_RulesSourceList.html, Targets).
  */
 const SHARED_DOMAINS = [
   "amazonaws.com",
