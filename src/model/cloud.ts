@@ -18,6 +18,11 @@ export type CloudModel = {
   readonly firewalls: readonly NetworkFirewall[];
   /** WAF web ACLs associated with a resource (a load balancer): an edge control in front of it. */
   readonly webAcls: readonly WebAclAssociation[];
+  /**
+   * False when the inputs cannot state WAF associations (describe-* output carries none): an absent association
+   * then means "not known", not "none".
+   */
+  readonly webAclsKnown?: boolean;
   /** VPC peering connections (route target type "peering"). */
   readonly peerings: readonly VpcPeering[];
   /** Transit gateways with their VPC attachments and default route table (route target type "transit-gateway"). */
@@ -276,6 +281,7 @@ export function mergeCloud(a: CloudModel, b: CloudModel): CloudModel {
     prefixLists: [...a.prefixLists, ...b.prefixLists],
     firewalls: [...a.firewalls, ...b.firewalls],
     webAcls: [...a.webAcls, ...b.webAcls],
+    webAclsKnown: a.webAclsKnown !== false && b.webAclsKnown !== false,
     peerings: [...a.peerings, ...b.peerings],
     transitGateways: [...a.transitGateways, ...b.transitGateways],
   };

@@ -35,6 +35,7 @@ export class CloudBuilder {
   readonly prefixLists: PrefixList[] = [];
   readonly firewalls: NetworkFirewall[] = [];
   readonly webAcls: WebAclAssociation[] = [];
+  webAclsKnown = true;
   readonly peerings: VpcPeering[] = [];
   readonly transitGateways: TransitGateway[] = [];
   readonly problems: InputProblem[] = [];
@@ -163,6 +164,7 @@ export class CloudBuilder {
       prefixLists: this.prefixLists,
       firewalls: this.firewalls,
       webAcls: this.webAcls,
+      webAclsKnown: this.webAclsKnown,
       peerings: this.peerings,
       transitGateways: this.transitGateways,
     };

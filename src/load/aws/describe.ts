@@ -106,6 +106,8 @@ function routeTarget(r: Obj): RouteTarget {
 /** `aws ec2 describe-*` JSON files → the cloud model, each object and rule with file, line and JSON path. */
 export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
   const b = new CloudBuilder();
+  // Ward reads no wafv2 output, so describe input cannot show an association.
+  b.webAclsKnown = false;
   const files: DescribeFile[] = [];
   for (const input of inputs) {
     const f = new DescribeFile(input.file, input.text);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { loadModel } from "../../../load/index.js";
+import { runAudit } from "../run-audit.js";
 import { auditTerraform, VPC } from "./audit-terraform.js";
 
 const tf = (internal: boolean, waf: boolean) => `${VPC}
@@ -38,5 +40,10 @@ describe("WARD-EDGE-004 internet-facing load balancer without WAF", () => {
   it("is quiet with a web ACL association and for an internal load balancer", async () => {
     expect(await auditTerraform(tf(false, true), "WARD-EDGE-004")).toEqual([]);
     expect(await auditTerraform(tf(true, false), "WARD-EDGE-004")).toEqual([]);
+  });
+  it("says nothing when the inputs cannot state associations (describe-* output carries no WAF data)", async () => {
+    const model = await loadModel(["examples/aws-three-tier/describe"]);
+    expect(model.cloud?.interfaces.some((e) => e.kind === "load-balancer" && e.internetFacing === true)).toBe(true);
+    expect((await runAudit(model, { rules: ["WARD-EDGE-004"] })).findings).toEqual([]);
   });
 });

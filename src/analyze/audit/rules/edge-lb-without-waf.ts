@@ -16,7 +16,8 @@ export const lbWithoutWaf: AuditRule = {
   equivalents: { checkov: "CKV2_AWS_28" },
   check(ctx) {
     const cloud = ctx.model.cloud;
-    if (cloud === undefined) return [];
+    // Only where the inputs can state associations (not describe-* output): never a finding from missing data.
+    if (cloud === undefined || cloud.webAclsKnown === false) return [];
     const out: Finding[] = [];
     const done = new Set<string>();
     for (const e of cloud.interfaces) {
