@@ -3,6 +3,7 @@ import { sgAllEgress } from "./rules/aws-all-egress.js";
 import { dataSubnetInternetRoute } from "./rules/aws-data-subnet-route.js";
 import { broadFirewallDomain } from "./rules/aws-firewall-broad-domain.js";
 import { fullMeshPeering } from "./rules/aws-full-mesh-peering.js";
+import { naclMissingReturn } from "./rules/aws-nacl-missing-return.js";
 import { overlappingCidrs } from "./rules/aws-overlapping-cidrs.js";
 import { unusedSecurityGroup } from "./rules/aws-unused-sg.js";
 import { CERT_RULES } from "./rules/certificates.js";
@@ -53,4 +54,5 @@ export const RULES: readonly AuditRule[] = [
   fullMeshPeering,
   broadFirewallDomain,
   lbWithoutWaf,
+  naclMissingReturn,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
