@@ -32,11 +32,12 @@ function toPorts(
   if (ports === "all") return undefined;
   const list: Record<string, unknown>[] = [];
   for (const spec of ports) {
-    if (typeof spec.port === "string" && dst && dst.ports.length > 0) {
-      for (const n of resolveNamedPort(spec.port, spec.protocol, dst.ports))
-        list.push({ port: String(n), protocol: spec.protocol });
+    const resolved = typeof spec.port === "string" && dst ? resolveNamedPort(spec.port, spec.protocol, dst.ports) : [];
+    if (resolved.length > 0) {
+      for (const n of resolved) list.push({ port: String(n), protocol: spec.protocol });
       continue;
     }
+    // An unresolved name stays a name: Cilium resolves it on the destination, so it never widens to every port.
     list.push({
       port: spec.port === undefined ? "0" : String(spec.port),
       protocol: spec.protocol,

@@ -151,7 +151,7 @@ describe("generate --from-intent --target networkpolicy", () => {
 
 describe("generate --from-intent --target cilium", () => {
   it("round-trips random intents with egress by DNS name (toFQDNs) through verify with zero differences", async () => {
-    await fc.assert(
+    const property = () =>
       fc.asyncProperty(
         fc
           .array(workloadArb, { minLength: 1, maxLength: 5 })
@@ -168,8 +168,9 @@ describe("generate --from-intent --target cilium", () => {
           const result = verify(model, intent);
           expect(result.differences).toEqual([]);
         },
-      ),
-      { numRuns: 40 },
-    );
+      );
+    await fc.assert(property(), { numRuns: 40 });
+    // Found in CI: a named port the destination lacks must not widen the generated rule to every port.
+    await fc.assert(property(), { seed: -880066112, path: "19:11:0:1:0:1:3", endOnFailure: true });
   });
 });
