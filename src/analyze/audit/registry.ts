@@ -4,6 +4,7 @@ import { dataSubnetInternetRoute } from "./rules/aws-data-subnet-route.js";
 import { broadFirewallDomain } from "./rules/aws-firewall-broad-domain.js";
 import { fullMeshPeering } from "./rules/aws-full-mesh-peering.js";
 import { naclMissingReturn } from "./rules/aws-nacl-missing-return.js";
+import { natWithoutGatewayEndpoint } from "./rules/aws-nat-without-gateway-endpoint.js";
 import { overlappingCidrs } from "./rules/aws-overlapping-cidrs.js";
 import { unusedSecurityGroup } from "./rules/aws-unused-sg.js";
 import { CERT_RULES } from "./rules/certificates.js";
@@ -55,4 +56,5 @@ export const RULES: readonly AuditRule[] = [
   broadFirewallDomain,
   lbWithoutWaf,
   naclMissingReturn,
+  natWithoutGatewayEndpoint,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));

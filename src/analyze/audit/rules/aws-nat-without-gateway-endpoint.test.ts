@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { auditTerraform, VPC } from "./audit-terraform.js";
+
+const tf = (endpoints: string) => `${VPC}
+resource "aws_subnet" "public" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.0.0/24"
+}
+resource "aws_eip" "nat" {
+  domain = "vpc"
+}
+resource "aws_nat_gateway" "nat" {
+  subnet_id     = aws_subnet.public.id
+  allocation_id = aws_eip.nat.id
+}
+resource "aws_subnet" "app" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.2.0/24"
+}
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.nat.id
+  }
+}
+resource "aws_route_table_association" "app" {
+  subnet_id      = aws_subnet.app.id
+  route_table_id = aws_route_table.private.id
+}
+${endpoints}`;
+
+const endpoint = (svc: string, tables: string) => `resource "aws_vpc_endpoint" "${svc}" {
+  vpc_id            = aws_vpc.main.id
+  service_name      = "com.amazonaws.eu-west-1.${svc}"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [${tables}]
+}
+`;
+
+describe("WARD-AWS-011 private subnets reach S3 / DynamoDB through NAT", () => {
+  it("reports both services with no endpoint, and DynamoDB when only S3 has one", async () => {
+    const none = await auditTerraform(tf(""), "WARD-AWS-011");
+    expect(none.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /route table aws_route_table\.private \(subnets app\).*nat-gateway.*\.s3, com\.amazonaws\.<region>\.dynamodb/,
+      ),
+    ]);
+    const s3Only = await auditTerraform(tf(endpoint("s3", "aws_route_table.private.id")), "WARD-AWS-011");
+    expect(s3Only[0]?.message).toMatch(/no gateway endpoint route for com\.amazonaws\.<region>\.dynamodb: /);
+  });
+  it("reports an endpoint associated with another route table only", async () => {
+    const other = `resource "aws_route_table" "other" {
+  vpc_id = aws_vpc.main.id
+}
+${endpoint("s3", "aws_route_table.other.id")}${endpoint("dynamodb", "aws_route_table.other.id")}`;
+    expect(await auditTerraform(tf(other), "WARD-AWS-011")).toHaveLength(1);
+  });
+  it("is quiet when both gateway endpoints are associated with the private route table", async () => {
+    const both = endpoint("s3", "aws_route_table.private.id") + endpoint("dynamodb", "aws_route_table.private.id");
+    expect(await auditTerraform(tf(both), "WARD-AWS-011")).toEqual([]);
+  });
+});
