@@ -18,6 +18,7 @@ import { halfOpenPath } from "./rules/half-open-path.js";
 import { hostNetworkPods } from "./rules/host-network.js";
 import { ingressFromAllNamespaces } from "./rules/ingress-from-all-namespaces.js";
 import { MESH_RULES } from "./rules/mesh.js";
+import { httpFieldsOnTcpPort } from "./rules/mesh-http-fields-on-tcp.js";
 import { namedPortMissing } from "./rules/named-port-missing.js";
 import { peerMatchesNothing } from "./rules/peer-matches-nothing.js";
 import { policySelectsNothing } from "./rules/policy-selects-nothing.js";
@@ -57,4 +58,5 @@ export const RULES: readonly AuditRule[] = [
   lbWithoutWaf,
   naclMissingReturn,
   natWithoutGatewayEndpoint,
+  httpFieldsOnTcpPort,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
