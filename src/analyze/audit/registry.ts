@@ -1,6 +1,7 @@
 import type { AuditRule } from "./finding.js";
 import { sgAllEgress } from "./rules/aws-all-egress.js";
 import { dataSubnetInternetRoute } from "./rules/aws-data-subnet-route.js";
+import { eksMissingEndpoints } from "./rules/aws-eks-missing-endpoints.js";
 import { broadFirewallDomain } from "./rules/aws-firewall-broad-domain.js";
 import { fullMeshPeering } from "./rules/aws-full-mesh-peering.js";
 import { naclMissingReturn } from "./rules/aws-nacl-missing-return.js";
@@ -59,4 +60,5 @@ export const RULES: readonly AuditRule[] = [
   naclMissingReturn,
   natWithoutGatewayEndpoint,
   httpFieldsOnTcpPort,
+  eksMissingEndpoints,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));

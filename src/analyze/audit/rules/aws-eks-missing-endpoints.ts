@@ -1,0 +1,72 @@
+import type { Gateway } from "../../../model/cloud.js";
+import { isUnknown } from "../../../model/cloud.js";
+import { routeTableOf } from "../../cloud/routes.js";
+import { findingOf } from "../context.js";
+import type { AuditRule, Finding } from "../finding.js";
+
+// Nodes without outbound internet access need these VPC endpoints to join the cluster and pull images
+// (docs.aws.amazon.com/eks/latest/userguide/private-clusters.html): ECR API and Docker registry, S3 as a gateway
+// endpoint (image layers), EC2, STS (IAM roles for service accounts), Elastic Load Balancing, CloudWatch Logs.
+const INTERFACE = ["ecr.api", "ecr.dkr", "ec2", "sts", "elasticloadbalancing", "logs"] as const;
+const serviceOf = (name: string | undefined) => /^com\.amazonaws\.[a-z0-9-]+\.(.+)$/.exec(name ?? "")?.[1];
+
+export const eksMissingEndpoints: AuditRule = {
+  id: "WARD-AWS-012",
+  layer: "cloud",
+  severity: "high",
+  title: "Private EKS nodes without the VPC endpoints they need",
+  rationale:
+    "Nodes in subnets with no route to the internet reach AWS APIs only through VPC endpoints: without ecr.api, ecr.dkr and the S3 gateway endpoint they cannot pull images, without ec2/sts/elasticloadbalancing/logs they cannot join the cluster, assume roles, register load balancer targets or ship logs.",
+  fix: "Create interface endpoints (private DNS enabled) for com.amazonaws.<region>.ecr.api, ecr.dkr, ec2, sts, elasticloadbalancing and logs, and a gateway endpoint for s3 associated with the nodes' route tables.",
+  equivalents: {},
+  check(ctx) {
+    const cloud = ctx.model.cloud;
+    if (cloud === undefined) return [];
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const node of cloud.interfaces) {
+      if (node.kind !== "node-group") continue;
+      const subnet = cloud.subnets.find((s) => s.id === node.subnetId);
+      if (subnet === undefined) continue;
+      const table = routeTableOf(cloud, subnet);
+      if (table === undefined) continue;
+      // Only a subnet proved to have no default route is private-without-internet: any 0.0.0.0/0 route (NAT, IGW,
+      // transit gateway, firewall…) or a route Ward cannot read may reach the public endpoints.
+      const egress = table.routes.some(
+        (r) =>
+          isUnknown(r.destination) ||
+          isUnknown(r.target) ||
+          ("prefix" in r.destination &&
+            r.destination.family === 4 &&
+            r.destination.prefix === 0 &&
+            r.target.type !== "blackhole"),
+      );
+      if (egress) continue;
+      const endpoints = cloud.gateways.filter((g) => g.type === "vpc-endpoint" && g.vpcId === subnet.vpcId);
+      const has = (svc: string, pred: (g: Gateway) => boolean) =>
+        endpoints.some((g) => serviceOf(g.serviceName) === svc && pred(g));
+      const missing: string[] = INTERFACE.filter((svc) => !has(svc, (g) => g.endpointType === "Interface"));
+      // A gateway endpoint serves only the route tables it is associated with (none listed: may be associated elsewhere).
+      const s3 = has(
+        "s3",
+        (g) =>
+          g.endpointType === "Gateway" &&
+          ((g.routeTableIds ?? []).length === 0 || (g.routeTableIds ?? []).includes(table.id)),
+      );
+      if (!s3) missing.push("s3 (gateway)");
+      if (missing.length === 0) continue;
+      const key = `${node.id}|${table.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(
+        findingOf(
+          this,
+          node.source,
+          `node group ${node.name} runs in subnet ${subnet.name || subnet.id}, which has no route to the internet (route table ${table.id}), and VPC ${subnet.vpcId} has no endpoint for ${missing.map((m) => `com.amazonaws.<region>.${m}`).join(", ")}`,
+          { related: [subnet.source, table.source] },
+        ),
+      );
+    }
+    return out;
+  },
+};
