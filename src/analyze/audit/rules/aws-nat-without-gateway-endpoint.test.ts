@@ -60,4 +60,16 @@ ${endpoint("s3", "aws_route_table.other.id")}${endpoint("dynamodb", "aws_route_t
     const both = endpoint("s3", "aws_route_table.private.id") + endpoint("dynamodb", "aws_route_table.private.id");
     expect(await auditTerraform(tf(both), "WARD-AWS-011")).toEqual([]);
   });
+  it("is quiet for a Network Firewall subnet routed to the NAT gateway (it hosts no workloads)", async () => {
+    const fw = `resource "aws_networkfirewall_firewall" "egress" {
+  name                = "egress"
+  vpc_id              = aws_vpc.main.id
+  firewall_policy_arn = "arn:aws:network-firewall:eu-west-1:123456789012:firewall-policy/egress"
+  subnet_mapping {
+    subnet_id = aws_subnet.app.id
+  }
+}
+`;
+    expect(await auditTerraform(tf(fw), "WARD-AWS-011")).toEqual([]);
+  });
 });

@@ -27,10 +27,13 @@ export const natWithoutGatewayEndpoint: AuditRule = {
     if (cloud === undefined) return [];
     const out: Finding[] = [];
     for (const table of cloud.routeTables) {
+      // Network Firewall subnets carry no workloads: the private subnets' own tables are where the endpoint belongs.
+      const firewallSubnet = (id: string) => cloud.firewalls.some((f) => f.subnetIds.includes(id));
       const subnets = cloud.subnets.filter(
         (s) =>
-          table.subnetIds.includes(s.id) ||
-          (table.main && s.vpcId === table.vpcId && !cloud.routeTables.some((t) => t.subnetIds.includes(s.id))),
+          !firewallSubnet(s.id) &&
+          (table.subnetIds.includes(s.id) ||
+            (table.main && s.vpcId === table.vpcId && !cloud.routeTables.some((t) => t.subnetIds.includes(s.id)))),
       );
       if (subnets.length === 0) continue; // no subnet uses the table
       const nat = table.routes.find(
