@@ -101,37 +101,28 @@ async function compileApply(shape: ClusterShape, lab: string): Promise<Row> {
   }
 }
 
-/** The port most containers listen on: probing it crosses the most rules. */
-function busiestPort(model: Model): number {
-  const counts = new Map<number, number>();
-  for (const pod of model.pods) for (const p of pod.ports) counts.set(p.port, (counts.get(p.port) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 80;
-}
-
 async function probeThroughput(shape: ClusterShape, lab: string, log: (line?: string) => void): Promise<void> {
   const model = buildModel(generateCluster(shape));
-  const port = busiestPort(model);
+  const rate = (label: string, report: Awaited<ReturnType<typeof probeLab>>) => {
+    const s = report.stats;
+    const wrong = report.pairs.filter((x) => x.status === "disagree").length;
+    log(
+      `probe       ${label}: ${int(s.connections)} connections in ${(s.ms / 1000).toFixed(1)} s = ${int(Math.round(s.perSecond))}/s (${int(s.answered)} answered, the rest dropped after ${s.timeoutMs} ms; ${int(s.retried)} tried again); ${wrong} disagreements`,
+    );
+  };
   try {
     const up = await labUp(model, { name: lab });
-    const namespaces = up.plan.pods.length;
     log(
-      `lab up      ${int(shape.pods)}-pod cluster: ${namespaces} pod namespaces (2 per workload), ${up.plan.externals.length} external addresses, ${up.sockets ?? 0} sockets in ${(up.timings.totalMs / 1000).toFixed(1)} s`,
+      `lab up      ${int(shape.pods)}-pod cluster: ${up.plan.pods.length} pod namespaces (2 per workload), ${up.plan.externals.length} external addresses, ${int(up.sockets ?? 0)} sockets in ${(up.timings.totalMs / 1000).toFixed(1)} s`,
     );
-    const policed = await probeLab(lab, { port, protocol: "TCP" });
-    const p = policed.stats;
-    const wrong = policed.pairs.filter((x) => x.status === "disagree").length;
-    log(
-      `probe       TCP/${port} with policies: ${int(p.connections)} connections in ${(p.ms / 1000).toFixed(1)} s = ${int(Math.round(p.perSecond))}/s (${int(p.answered)} answered, the rest dropped: timeout ${p.timeoutMs} ms); ${wrong} disagreements`,
-    );
+    rate(`TCP, all ${up.plan.ports.length} ports, with policies`, await probeLab(lab, { protocol: "TCP" }));
     // The same pods without policies (a re-apply): every connection answers, so this is the raw connection rate.
     await labUp({ ...model, policies: [] }, { name: lab });
-    const open = await probeLab(lab, { port, protocol: "TCP" });
-    const o = open.stats;
-    log(
-      `probe       TCP/${port} without policies: ${int(o.connections)} connections in ${(o.ms / 1000).toFixed(1)} s = ${int(Math.round(o.perSecond))}/s (${int(o.answered)} answered)`,
-    );
+    rate(`TCP, all ${up.plan.ports.length} ports, no policies`, await probeLab(lab, { protocol: "TCP" }));
   } finally {
-    await labDown(lab);
+    const down = await labDown(lab);
+    if (down.leftovers.length > 0)
+      log(`warning: ward down ${lab} left ${down.leftovers.length} namespaces: ${down.error ?? "unknown reason"}`);
   }
 }
 

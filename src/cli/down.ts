@@ -9,7 +9,9 @@ export async function down(lab: string): Promise<number> {
     return 0;
   }
   if (result.leftovers.length > 0) {
-    process.stderr.write(`lab ${lab}: could not delete ${result.leftovers.join(", ")}\n`);
+    process.stderr.write(
+      `lab ${lab}: could not delete ${result.leftovers.join(", ")}${result.error ? `: ${result.error}` : ""}; run ward down ${lab} again\n`,
+    );
     return 3;
   }
   process.stdout.write(

@@ -10,8 +10,9 @@ export type DownResult = {
   readonly found: boolean;
   readonly responderStopped: boolean;
   readonly deleted: readonly string[];
-  /** Namespaces of the lab that still exist after deletion (should be none). */
+  /** Namespaces of the lab that still exist after deletion (should be none), and why. */
   readonly leftovers: readonly string[];
+  readonly error?: string;
 };
 
 /**
@@ -23,9 +24,13 @@ export async function labDown(name: string): Promise<DownResult> {
   const state = await readState(name);
   if (state === undefined) return { lab: name, found: false, responderStopped: false, deleted: [], leftovers: [] };
   const responderStopped = state.responder ? await stopResponder(state.responder.pid, name) : false;
-  const deleted = await deleteNamespaces(state.namespaces);
+  const { deleted, error } = await deleteNamespaces(state.namespaces);
   const remaining = new Set(await listNamespaces());
   const leftovers = state.namespaces.filter((n) => remaining.has(n));
-  if (leftovers.length === 0) await removeState(name);
-  return { lab: name, found: true, responderStopped, deleted, leftovers };
+  if (leftovers.length === 0) {
+    await removeState(name);
+    return { lab: name, found: true, responderStopped, deleted, leftovers };
+  }
+  // The state stays, so `ward down` can be run again.
+  return { lab: name, found: true, responderStopped, deleted, leftovers, ...(error === undefined ? {} : { error }) };
 }

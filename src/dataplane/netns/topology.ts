@@ -54,15 +54,19 @@ export async function openForwarding(router: string): Promise<void> {
   await netnsExec(router, "sh", ["-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"]);
 }
 
-/** Deletes the namespaces that exist among `names` (their veths go with them); returns those deleted. */
-export async function deleteNamespaces(names: readonly string[]): Promise<string[]> {
+/** Deletes the namespaces that exist among `names` (their veths go with them); what was there, and any ip error. */
+export async function deleteNamespaces(names: readonly string[]): Promise<{ deleted: string[]; error?: string }> {
   const existing = new Set(await listNamespaces());
-  const present = names.filter((n) => existing.has(n));
-  // -force: keep going past a namespace that vanished meanwhile; what is left is checked by the caller.
-  await ipBatch(
-    present.map((n) => `netns del ${n}`),
-    undefined,
-    true,
-  ).catch(() => undefined);
-  return present;
+  const deleted = names.filter((n) => existing.has(n));
+  try {
+    // -force: keep going past a namespace that vanished meanwhile; what is left is checked by the caller.
+    await ipBatch(
+      deleted.map((n) => `netns del ${n}`),
+      undefined,
+      true,
+    );
+    return { deleted };
+  } catch (e) {
+    return { deleted, error: e instanceof Error ? e.message : String(e) };
+  }
 }

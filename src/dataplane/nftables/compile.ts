@@ -1,6 +1,5 @@
 import { basename } from "node:path";
 import { blockCoverage } from "../../analyze/address-set.js";
-import { MAX_PORT, type PortSet, portSetKey, portSetOf, type Ranges } from "../../analyze/port-set.js";
 import { type Cidr, parseCidr } from "../../model/cidr.js";
 import { type Labels, selectorMatches } from "../../model/labels.js";
 import type { Model } from "../../model/model.js";
@@ -12,10 +11,11 @@ import {
   type Peer,
   type PolicyRule,
 } from "../../model/policy.js";
-import { type ContainerPort, type PortSpec, PROTOCOLS, resolveNamedPort } from "../../model/ports.js";
+import type { ContainerPort } from "../../model/ports.js";
 import { CompileError } from "../errors.js";
 import { type Ipv4Range, ipv4ToInt, normalizeRanges } from "../ipv4.js";
 import type { LabPlan } from "../lab-plan.js";
+import { blockRanges, type Ports, portMatches, portsKey, rulePorts, subtract } from "./rule-ports.js";
 import {
   type AddressSet,
   type Chain,
@@ -56,78 +56,12 @@ type Group = {
   readonly workloads: string[];
 };
 
-/** What a rule's ports allow, after its notPorts: ranges per protocol, and whether other protocols match. */
-type Ports = { readonly set: PortSet; readonly other: boolean };
-
 /** A rule's peers in one set (or any peer), with its port matches: one nft rule per match. */
 type Target = {
   readonly peers?: AddressSet;
   readonly externalOnly: boolean;
   readonly matches: readonly (PortMatch | undefined)[];
 };
-
-function blockRanges(block: IpBlock): Ipv4Range[] {
-  if (block.cidr.family !== 4) return [];
-  let out: Ipv4Range[] = [[Number(block.cidr.start), Number(block.cidr.end)]];
-  for (const ex of block.except) {
-    if (ex.family !== 4) continue;
-    out = subtract(out, [[Number(ex.start), Number(ex.end)]]);
-  }
-  return out;
-}
-
-function subtract(ranges: readonly Ipv4Range[], cuts: readonly Ipv4Range[]): Ipv4Range[] {
-  let out: Ipv4Range[] = [...ranges];
-  for (const [s, e] of cuts)
-    out = out.flatMap(([a, b]): Ipv4Range[] => {
-      if (e < a || s > b) return [[a, b]];
-      const pieces: Ipv4Range[] = [];
-      if (a < s) pieces.push([a, s - 1]);
-      if (b > e) pieces.push([e + 1, b]);
-      return pieces;
-    });
-  return out;
-}
-
-function subtractPorts(a: Ranges, b: Ranges): Ranges {
-  return subtract(a, b);
-}
-
-function specEntries(specs: readonly PortSpec[], destination: readonly ContainerPort[]) {
-  const out: { protocol: (typeof PROTOCOLS)[number]; start: number; end: number }[] = [];
-  for (const spec of specs) {
-    if (spec.port === undefined) out.push({ protocol: spec.protocol, start: 1, end: MAX_PORT });
-    else if (typeof spec.port === "number")
-      out.push({ protocol: spec.protocol, start: spec.port, end: spec.endPort ?? spec.port });
-    else
-      for (const port of resolveNamedPort(spec.port, spec.protocol, destination))
-        out.push({ protocol: spec.protocol, start: port, end: port });
-  }
-  return out;
-}
-
-/** The ports a rule matches to a destination with these container ports (named ports resolve against them). */
-function rulePorts(rule: PolicyRule, destination: readonly ContainerPort[]): Ports {
-  const all = rule.ports === "all";
-  const base =
-    rule.ports === "all"
-      ? portSetOf(PROTOCOLS.map((protocol) => ({ protocol, start: 1, end: MAX_PORT })))
-      : portSetOf(specEntries(rule.ports, destination));
-  if (rule.notPorts === undefined || rule.notPorts.length === 0) return { set: base, other: all };
-  const not = portSetOf(specEntries(rule.notPorts, destination));
-  return {
-    set: {
-      TCP: subtractPorts(base.TCP, not.TCP),
-      UDP: subtractPorts(base.UDP, not.UDP),
-      SCTP: subtractPorts(base.SCTP, not.SCTP),
-    },
-    other: all,
-  };
-}
-
-function portsKey(p: Ports): string {
-  return `${portSetKey(p.set)}|${p.other}`;
-}
 
 function chainBase(workload: string): string {
   return workload.replace(/[^A-Za-z0-9]/g, (c) => (c === "/" ? "." : "_"));
@@ -489,22 +423,4 @@ class Compiler {
     if (external.length > 0) emit(rulePorts(rule, []), whole ? undefined : this.set([], external), true);
     return out;
   }
-}
-
-/** One protocol per match; absent (undefined) when the ports are every port of every protocol. */
-function portMatches(ports: Ports): (PortMatch | undefined)[] {
-  const full = PROTOCOLS.every((p) => {
-    const r = ports.set[p];
-    return r.length === 1 && r[0]?.[0] === 1 && r[0][1] === MAX_PORT;
-  });
-  if (full && ports.other) return [undefined];
-  const out: (PortMatch | undefined)[] = [];
-  for (const protocol of PROTOCOLS) {
-    const ranges = ports.set[protocol];
-    if (ranges.length === 0) continue;
-    const all = ranges.length === 1 && ranges[0]?.[0] === 1 && ranges[0][1] === MAX_PORT;
-    out.push({ protocol, ports: all ? "all" : ranges });
-  }
-  if (ports.other) out.push({ protocol: "other" });
-  return out;
 }

@@ -17,13 +17,14 @@ export type ProbeOptions = {
   readonly protocol?: Protocol;
   /** How long a connection may take before it counts as dropped (default 1000 ms). */
   readonly timeoutMs?: number;
-  /** Timeout for the second try of connections in disagreeing pairs (default 2 s). */
+  /** Timeout for the second try of connections in disagreeing pairs (default 2 s; the third try gets 2.5 times that). */
   readonly retryTimeoutMs?: number;
   readonly agents?: number;
   readonly perAgent?: number;
 };
 
 export const DEFAULT_TIMEOUT_MS = 1000;
+const IN_FLIGHT = 2048;
 
 /** Why SCTP is never probed here: reported per pair, never counted as agreeing. */
 export async function sctpReason(): Promise<string> {
@@ -166,30 +167,35 @@ export async function probeLab(name: string, opts: ProbeOptions = {}): Promise<P
   }
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const agents = { agents: opts.agents ?? 16, perAgent: opts.perAgent ?? 256 };
+  // At most about IN_FLIGHT connections at once: more only queues at the responder and turns answers into timeouts.
+  const parallel = opts.agents ?? 16;
+  const sources = Math.max(1, Math.min(parallel, tasks.size));
+  const agents = { agents: parallel, perAgent: opts.perAgent ?? Math.max(16, Math.floor(IN_FLIGHT / sources)) };
   const t0 = performance.now();
   const results = await runAgents(tasks, { timeoutMs, ...agents });
   const ms = performance.now() - t0;
   const connections = nextId;
   const answered = [...results.values()].filter((r) => r.outcome === "answered").length;
 
-  // Second chance for connections that failed in a disagreeing pair, one at a time per agent, with more time.
+  // More chances for connections that failed in a disagreeing pair, fewer at a time and with more time each, so a
+  // slow answer on a busy host is not taken for a drop; an answer is never taken back.
   const byId = new Map<number, [string, ProbeTask]>();
   for (const [netns, list] of tasks) for (const t of list) byId.set(t.id, [netns, t]);
-  const retry = new Map<string, ProbeTask[]>();
   let retried = 0;
-  for (const pair of pending) {
-    if (settle(pair, results).status !== "disagree") continue;
-    for (const id of pair.tasks) {
-      if (results.get(id)?.outcome === "answered") continue;
-      const entry = byId.get(id);
-      if (entry === undefined) continue;
-      retry.set(entry[0], [...(retry.get(entry[0]) ?? []), entry[1]]);
-      retried++;
+  const base = opts.retryTimeoutMs ?? 2000;
+  for (const retryTimeout of [base, base * 2.5]) {
+    const retry = new Map<string, ProbeTask[]>();
+    for (const pair of pending) {
+      if (settle(pair, results).status !== "disagree") continue;
+      for (const id of pair.tasks) {
+        const entry = byId.get(id);
+        if (results.get(id)?.outcome === "answered" || entry === undefined) continue;
+        retry.set(entry[0], [...(retry.get(entry[0]) ?? []), entry[1]]);
+        retried++;
+      }
     }
-  }
-  if (retried > 0) {
-    const again = await runAgents(retry, { timeoutMs: opts.retryTimeoutMs ?? 2000, agents: 4, perAgent: 16 });
+    if (retry.size === 0) break;
+    const again = await runAgents(retry, { timeoutMs: retryTimeout, agents: 4, perAgent: 16 });
     for (const [id, r] of again) results.set(id, r);
   }
 

@@ -17,7 +17,6 @@ import {
  * naming the namespace, the workload and the caller, then echoes what it receives (so a connection can be held open).
  * UDP: answers each datagram with the same line and the datagram's text.
  */
-const IDLE_MS = 10 * 60_000;
 const MAKERS_AT_ONCE = 8;
 
 function log(line: string): void {
@@ -26,7 +25,6 @@ function log(line: string): void {
 
 function serveTcp(server: net.Server, endpoint: ResponderEndpoint): void {
   server.on("connection", (socket) => {
-    socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.on("error", () => socket.destroy());
     const local = `${socket.localAddress}:${socket.localPort}`;
     const caller = `${socket.remoteAddress}:${socket.remotePort}`;
