@@ -146,6 +146,23 @@ export function fastParseDocument(
   return new FastYamlParser(lines, start, end, depth, allPositions === false).document();
 }
 
+/**
+ * Decodes the escape sequence at text[at] (a backslash, then a character): a simple escape or \xNN / \uNNNN /
+ * \UNNNNNNNN. Bails on anything YAML does not allow (an unknown escape, bad hex, a surrogate).
+ */
+function decodeEscape(text: string, at: number): { value: string; end: number } {
+  const e = text[at + 1] as string;
+  const simple = ESCAPES[e];
+  if (simple !== undefined) return { value: simple, end: at + 2 };
+  const length = HEX_ESCAPE_LENGTH[e];
+  if (length === undefined) bail();
+  const hex = text.slice(at + 2, at + 2 + length);
+  if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail();
+  const code = Number.parseInt(hex, 16);
+  if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) bail();
+  return { value: String.fromCodePoint(code), end: at + 2 + length };
+}
+
 class FastYamlParser {
   private i: number;
   /** A seq entry "- key: v" is re-read as a node starting at column `overrideCol` of line `overrideLine`. */
@@ -523,20 +540,9 @@ class FastYamlParser {
         kept = out.length;
         continue;
       }
-      const simple = ESCAPES[e];
-      if (simple !== undefined) {
-        out += simple;
-        j += 2;
-      } else {
-        const length = HEX_ESCAPE_LENGTH[e];
-        if (length === undefined) bail();
-        const hex = text.slice(j + 2, j + 2 + length);
-        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail();
-        const code = Number.parseInt(hex, 16);
-        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) bail();
-        out += String.fromCodePoint(code);
-        j += 2 + length;
-      }
+      const escaped = decodeEscape(text, j);
+      out += escaped.value;
+      j = escaped.end;
       kept = out.length;
     }
   }
@@ -585,20 +591,9 @@ class FastYamlParser {
       out += text.slice(from, k);
       const e = text[k + 1];
       if (e === undefined) bail();
-      const simple = ESCAPES[e];
-      if (simple !== undefined) {
-        out += simple;
-        k += 2;
-      } else {
-        const length = HEX_ESCAPE_LENGTH[e];
-        if (length === undefined) bail();
-        const hex = text.slice(k + 2, k + 2 + length);
-        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail();
-        const code = Number.parseInt(hex, 16);
-        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) bail();
-        out += String.fromCodePoint(code);
-        k += 2 + length;
-      }
+      const escaped = decodeEscape(text, k);
+      out += escaped.value;
+      k = escaped.end;
       from = k;
     }
   }
