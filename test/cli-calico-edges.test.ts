@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -73,6 +73,7 @@ describe("examples/calico-edges end to end", () => {
       "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: bad\n  namespace: shop\nspec:\n  selector: app == web\n",
     );
     const r = ward(["matrix", file]);
+    rmSync(file, { force: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:7: spec.selector: bad selector`);
     expect(r.stderr).not.toContain("    at ");

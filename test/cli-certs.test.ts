@@ -1,12 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCert } from "./support/make-certs.js";
 import { ward } from "./support/run-cli.js";
 
 // Certificates are generated here, at fixed dates, with fresh keys: no key material is committed.
 let dir = "";
+afterAll(() => {
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+});
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ward-certs-"));
   const ca = await makeCert({

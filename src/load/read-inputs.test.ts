@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,8 +59,12 @@ describe("readInputs", () => {
     await mkdir(join(root, "a"));
     await writeFile(join(root, "a", "x.yaml"), "kind: Namespace\n");
     await symlink(root, join(root, "a", "loop"));
-    const inputs = await readInputs([root]);
-    expect(inputs.map((i) => i.file)).toEqual([join(root, "a", "x.yaml")]);
+    try {
+      const inputs = await readInputs([root]);
+      expect(inputs.map((i) => i.file)).toEqual([join(root, "a", "x.yaml")]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

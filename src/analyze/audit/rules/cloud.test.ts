@@ -1,15 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadModel } from "../../../load/index.js";
-import { runAudit } from "../run-audit.js";
-
-async function audit(tf: string, id: string) {
-  const dir = mkdtempSync(join(tmpdir(), "ward-audit-tf-"));
-  writeFileSync(join(dir, "main.tf"), tf);
-  return (await runAudit(await loadModel([dir]), { rules: [id] })).findings;
-}
+import { auditTerraform as audit } from "./audit-terraform.js";
 
 const vpc = `resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
