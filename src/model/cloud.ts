@@ -25,6 +25,8 @@ export type CloudModel = {
   readonly webAclsKnown?: boolean;
   /** VPC peering connections (route target type "peering"). */
   readonly peerings: readonly VpcPeering[];
+  /** VPC flow logs (aws_flow_log, describe-flow-logs): which VPCs, subnets and interfaces have traffic logged. */
+  readonly flowLogs?: readonly FlowLog[];
   /** Transit gateways with their VPC attachments and default route table (route target type "transit-gateway"). */
   readonly transitGateways: readonly TransitGateway[];
 };
@@ -42,6 +44,10 @@ export function isUnknown(v: unknown): v is Unknown {
 export type Vpc = {
   readonly id: string;
   readonly cidrs: readonly Cidr[];
+  /** Its tags (Name, Environment, …) when the files state them. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** False when the inputs cannot state its flow logs (describe output without describe-flow-logs). */
+  readonly flowLogsKnown?: boolean;
   readonly source: CloudRef;
 };
 
@@ -53,6 +59,9 @@ export type Subnet = {
   readonly ipv6Cidr?: Cidr;
   /** map_public_ip_on_launch / MapPublicIpOnLaunch. */
   readonly mapPublicIp: boolean;
+  /** Its Availability Zone name (eu-west-1a) and/or id (euw1-az1); neither when the files do not say (AWS picks). */
+  readonly availabilityZone?: string;
+  readonly availabilityZoneId?: string;
   readonly source: CloudRef;
 };
 
@@ -116,6 +125,8 @@ export type SecurityGroup = {
   readonly name: string;
   readonly vpcId: string;
   readonly rules: readonly SgRule[];
+  /** GroupDescription as AWS stores it (Terraform's default is "Managed by Terraform"); unset when not known. */
+  readonly description?: string | Unknown;
   readonly source: CloudRef;
 };
 
@@ -185,6 +196,18 @@ export type Gateway = {
   readonly endpointType?: "Gateway" | "Interface" | "GatewayLoadBalancer";
   readonly serviceName?: string;
   readonly routeTableIds?: readonly string[];
+  /** Interface endpoint: the subnets it has a network interface in. */
+  readonly subnetIds?: readonly string[];
+  readonly source: CloudRef;
+};
+
+/** A VPC flow log on a VPC, a subnet or a network interface (ResourceId / vpc_id, subnet_id, eni_id). */
+export type FlowLog = {
+  readonly id: string;
+  readonly resourceType: "vpc" | "subnet" | "network-interface" | "transit-gateway" | "transit-gateway-attachment";
+  readonly resourceId: string;
+  /** ACCEPT, REJECT or ALL; unset when not known. */
+  readonly trafficType?: string;
   readonly source: CloudRef;
 };
 
@@ -283,6 +306,7 @@ export function mergeCloud(a: CloudModel, b: CloudModel): CloudModel {
     webAcls: [...a.webAcls, ...b.webAcls],
     webAclsKnown: a.webAclsKnown !== false && b.webAclsKnown !== false,
     peerings: [...a.peerings, ...b.peerings],
+    flowLogs: [...(a.flowLogs ?? []), ...(b.flowLogs ?? [])],
     transitGateways: [...a.transitGateways, ...b.transitGateways],
   };
 }

@@ -3,6 +3,7 @@ import { type Cidr, CidrError, cidrContains, parseCidr } from "../../model/cidr.
 import type {
   CloudModel,
   CloudRef,
+  FlowLog,
   Gateway,
   IpProtocol,
   Nacl,
@@ -38,6 +39,7 @@ export class CloudBuilder {
   webAclsKnown = true;
   readonly peerings: VpcPeering[] = [];
   readonly transitGateways: TransitGateway[] = [];
+  readonly flowLogs: FlowLog[] = [];
   readonly problems: InputProblem[] = [];
   readonly warnings: Warning[] = [];
 
@@ -167,6 +169,7 @@ export class CloudBuilder {
       webAclsKnown: this.webAclsKnown,
       peerings: this.peerings,
       transitGateways: this.transitGateways,
+      flowLogs: this.flowLogs,
     };
   }
 }

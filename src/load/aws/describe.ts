@@ -4,6 +4,7 @@ import type { CloudRef, DomainRule, NaclRule, Route, RouteTarget, SgPeer, SgRule
 import { isUnknown } from "../../model/cloud.js";
 import type { InputText } from "../read-inputs.js";
 import { CloudBuilder, parseIpProtocol } from "./cloud-builder.js";
+import { readDescribeAuditFields } from "./describe-audit.js";
 
 /** Top-level keys of `aws ec2 describe-*` output that Ward reads. */
 export const DESCRIBE_KEYS = [
@@ -19,6 +20,7 @@ export const DESCRIBE_KEYS = [
   "NatGateways",
   "PrefixLists",
   "VpcPeeringConnections",
+  "FlowLogs",
 ] as const;
 
 /** `aws network-firewall describe-firewall / describe-firewall-policy / describe-rule-group` output keys. */
@@ -275,6 +277,8 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
           const from = typeof p.FromPort === "number" ? p.FromPort : 0;
           const to = typeof p.ToPort === "number" ? p.ToPort : 65535;
           const peers: SgPeer[] = [];
+          // Each range, prefix list and group pair carries its own Description (EC2 API: IpRange, UserIdGroupPair).
+          const descriptions: (string | undefined)[] = [];
           for (const [list, field] of [
             ["IpRanges", "CidrIp"],
             ["Ipv6Ranges", "CidrIpv6"],
@@ -285,24 +289,30 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
                 ? b.cidr(t, f.ref("SecurityGroupRule", id, ["SecurityGroups", i, key, j, list, k]))
                 : undefined;
               if (c) peers.push({ type: "cidr", cidr: c });
+              if (c) descriptions.push(str(obj(rx).Description));
             });
           for (const pl of arr(p.PrefixListIds)) {
             const plId = str(obj(pl).PrefixListId);
             if (plId) peers.push({ type: "prefix-list", id: plId });
+            if (plId) descriptions.push(str(obj(pl).Description));
           }
           for (const g of arr(p.UserIdGroupPairs)) {
             const gid = str(obj(g).GroupId);
             if (gid) peers.push({ type: "security-group", id: gid });
+            if (gid) descriptions.push(str(obj(g).Description));
           }
-          for (const peer of peers)
+          peers.forEach((peer, k) => {
+            const description = descriptions[k];
             rules.push({
               direction,
               protocol,
               fromPort: protocol === "all" ? 0 : from,
               toPort: protocol === "all" ? 65535 : to,
               peer,
+              ...(description === undefined ? {} : { description }),
               source: at,
             });
+          });
         });
       b.securityGroups.push({
         id,
@@ -424,6 +434,7 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
     });
   }
   readFirewalls(b, files);
+  readDescribeAuditFields(b, files);
   // Instances whose interfaces are not in describe-network-interfaces output: their primary interface.
   for (const f of files)
     arr(f.value.Reservations).forEach((res, ri) => {

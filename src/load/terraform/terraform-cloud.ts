@@ -21,6 +21,7 @@ import { CloudBuilder, parseIpProtocol } from "../aws/cloud-builder.js";
 import type { Block } from "./hcl-ast.js";
 import type { Scope } from "./hcl-eval.js";
 import { isInstance, isList, isObject, UnknownValue, type Value } from "./hcl-value.js";
+import { readAuditFields } from "./terraform-cloud-audit.js";
 import { type ResourceInstance, syntheticId, type TerraformModule } from "./terraform-module.js";
 
 type Site = { readonly file: string; readonly line: number };
@@ -766,6 +767,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
     b.routeTables.push(t);
   }
   for (const n of nacls.values()) b.nacls.push(n);
+  readAuditFields(module, instances, b);
   return b;
 }
 
@@ -862,7 +864,7 @@ function defaultSg(vpc: string, source: CloudRef, rules: SgRule[]) {
 }
 
 /** Typed attribute reading with problems at file:line; unknown values become Unknown with a warning. */
-class Reader {
+export class Reader {
   constructor(
     private readonly module: ResourceSource,
     private readonly b: CloudBuilder,
