@@ -27,7 +27,7 @@ export type CloudModel = {
   readonly peerings: readonly VpcPeering[];
   /** VPC flow logs (aws_flow_log, describe-flow-logs): which VPCs, subnets and interfaces have traffic logged. */
   readonly flowLogs?: readonly FlowLog[];
-  /** Transit gateways with their VPC attachments and default route table (route target type "transit-gateway"). */
+  /** Transit gateways with their VPC attachments and route tables (route target type "transit-gateway"). */
   readonly transitGateways: readonly TransitGateway[];
 };
 
@@ -244,11 +244,8 @@ export type VpcPeering = {
 export type TransitGatewayAttachment = {
   readonly id: string;
   readonly vpcId: string;
+  /** The subnets the gateway's interfaces are in (one per Availability Zone). */
   readonly subnetIds: readonly string[];
-  /** Associated with the default route table (its routes decide where traffic from this VPC goes). */
-  readonly associated: boolean;
-  /** Propagates the VPC's CIDR blocks into the default route table. */
-  readonly propagates: boolean;
   /** security_group_referencing_support of the attachment ("enable" by default). */
   readonly securityGroupReferencing: boolean;
   readonly source: CloudRef;
@@ -258,16 +255,33 @@ export type TransitGatewayRoute = {
   readonly destination: Cidr | Unknown;
   /** The attachment traffic goes to, or "blackhole" (dropped). */
   readonly target: string | "blackhole" | Unknown;
+  /** A propagated route as listed by search-transit-gateway-routes; otherwise a static route. */
+  readonly propagated?: boolean;
+  readonly source: CloudRef;
+};
+
+/**
+ * A transit gateway route table: the table an attachment is associated with decides where traffic entering the
+ * gateway from that attachment goes; propagations install the attachments' VPC CIDR blocks as routes.
+ */
+export type TransitGatewayRouteTable = {
+  readonly id: string;
+  /** Attachments associated with this table (an attachment is associated with at most one table). */
+  readonly associations: readonly string[];
+  /** Attachments whose VPC CIDR blocks are propagated into this table. */
+  readonly propagations: readonly string[];
+  readonly routes: readonly TransitGatewayRoute[];
+  /** False when the table's routes are not in the files (describe output without search-transit-gateway-routes). */
+  readonly routesKnown: boolean;
   readonly source: CloudRef;
 };
 
 export type TransitGateway = {
   readonly id: string;
   readonly attachments: readonly TransitGatewayAttachment[];
-  /** Static routes of the default route table; propagated routes come from the attachments. */
-  readonly routes: readonly TransitGatewayRoute[];
-  /** Static routes in other (custom) route tables: Ward does not evaluate those tables. */
-  readonly customTableRoutes: number;
+  readonly routeTables: readonly TransitGatewayRouteTable[];
+  /** False when the inputs do not say which table each attachment is associated with. */
+  readonly associationsKnown: boolean;
   /** security_group_referencing_support of the gateway ("disable" by default). */
   readonly securityGroupReferencing: boolean;
   readonly source: CloudRef;

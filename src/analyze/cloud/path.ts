@@ -1,6 +1,13 @@
 import type { Cidr } from "../../model/cidr.js";
 import { parseCidr } from "../../model/cidr.js";
-import type { CloudModel, CloudRef, NetworkFirewall, NetworkInterface, Subnet } from "../../model/cloud.js";
+import type {
+  CloudModel,
+  CloudRef,
+  NetworkFirewall,
+  NetworkInterface,
+  Subnet,
+  TransitGateway,
+} from "../../model/cloud.js";
 import { isUnknown } from "../../model/cloud.js";
 import { firewallDecision } from "./firewall.js";
 import { evaluateNacl, naclOfSubnet } from "./nacl.js";
@@ -17,6 +24,7 @@ import {
 } from "./ranges.js";
 import { chooseRoutes, routeTableOf } from "./routes.js";
 import { evaluateSecurityGroups } from "./security-group.js";
+import { attachmentOf, attachmentSubnet, routeInTransitGateway } from "./transit-gateway.js";
 
 /** Ephemeral ports a client may use: AWS recommends allowing 1024-65535 for return traffic through a NACL. */
 export const EPHEMERAL: readonly [number, number] = [1024, 65535];
@@ -600,6 +608,22 @@ function crossVpc(ctx: Ctx, from: EniParty, to: EniParty): void {
   naclHop(ctx, from.subnet, "egress", "dst", [ctx.port, ctx.port], "request");
   const out = routeAcross(ctx, from.subnet, ctx.dst, to.subnet, "");
   if (!out) return;
+  if (out.type === "transit-gateway") {
+    // Through a transit gateway each leg checks the attachment subnets' NACLs itself (see tgwHop), so the
+    // destination's inbound and the source's return NACLs are part of the legs.
+    sgHop(ctx, to.eni, "ingress", asPeer(from));
+    hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
+    naclHop(ctx, to.subnet, "egress", "src", EPHEMERAL, "return traffic");
+    const back = routeAcross(ctx, to.subnet, ctx.src, from.subnet, " (return route)");
+    if (back && (back.type !== out.type || back.id !== out.id))
+      hop(
+        ctx,
+        `route table of subnet ${to.subnet.name} (return route)`,
+        "unknown",
+        `the reply goes back through ${back.type} ${back.id}, not ${out.type} ${out.id}: asymmetric routing`,
+      );
+    return;
+  }
   const back = routeAcross(ctx, to.subnet, ctx.src, from.subnet, " (return route)");
   if (!back) return;
   if (back.type !== out.type || back.id !== out.id)
@@ -710,74 +734,50 @@ function routeAcross(ctx: Ctx, subnet: Subnet, set: Ranges, towards: Subnet, lab
 }
 
 /**
- * The transit gateway's default route table: static routes and the CIDRs propagated by attachments, most specific
- * first; for the same prefix a static route wins over a propagated one
- * (docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html, "Route evaluation order").
+ * One leg through a transit gateway, after the source subnet's route to it: into the source VPC's attachment subnet
+ * (its inbound NACL), the route table the attachment is associated with, then out of the destination VPC's attachment
+ * subnet and into the destination subnet. NACLs apply to traffic to and from a transit gateway as
+ * docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html says: instances → gateway: the instance subnet's outbound rules
+ * (checked before the route) and the attachment subnet's inbound rules; gateway → instances: the attachment subnet's
+ * outbound rules and the instance subnet's inbound rules — neither when the instances are in the attachment subnet.
  */
-function tgwHop(
-  ctx: Ctx,
-  tgw: import("../../model/cloud.js").TransitGateway,
-  subnet: Subnet,
-  set: Ranges,
-  towards: Subnet,
-  label: string,
-): boolean {
-  const step = `transit gateway ${tgw.id} route table${label}`;
-  const src = tgw.attachments.find((a) => a.vpcId === subnet.vpcId);
-  if (!src) {
-    hop(ctx, step, "deny", `VPC ${subnet.vpcId} has no attachment to ${tgw.id}`, [tgw.source]);
-    return false;
+function tgwHop(ctx: Ctx, tgw: TransitGateway, subnet: Subnet, set: Ranges, towards: Subnet, label: string): boolean {
+  const ret = label !== "";
+  // Request packets go from the client (ctx.src) to the server (ctx.dst); replies the other way, to ephemeral ports.
+  const srcSide = ret ? "dst" : "src";
+  const dstSide = ret ? "src" : "dst";
+  const ports: readonly [number, number] = ret ? EPHEMERAL : [ctx.port, ctx.port];
+  const what = ret ? "return traffic" : "request";
+  const srcAtt = attachmentOf(tgw, subnet.vpcId);
+  if (srcAtt) {
+    const a = attachmentSubnet(ctx.cloud, srcAtt, subnet, true);
+    const step = `transit gateway attachment ${srcAtt.id}${label}`;
+    if (a.kind === "none") {
+      hop(ctx, step, "deny", a.why, [srcAtt.source]);
+      return false;
+    }
+    if (a.kind === "unknown") hop(ctx, step, "unknown", a.why, [srcAtt.source]);
+    else naclHop(ctx, a.subnet, "ingress", srcSide, ports, `${what} into attachment ${srcAtt.id}`);
   }
-  if (!src.associated) {
+  const d = routeInTransitGateway(ctx.cloud, tgw, subnet.vpcId, set, towards.vpcId);
+  hop(ctx, `transit gateway ${tgw.id} route table${label}`, d.status, d.why, d.refs);
+  if (d.status !== "allow" || !d.to) return false;
+  const b = attachmentSubnet(ctx.cloud, d.to, subnet, false, towards);
+  if (b.kind !== "subnet") {
+    hop(ctx, `transit gateway attachment ${d.to.id}${label}`, "unknown", b.why, [d.to.source]);
+    return true;
+  }
+  if (b.subnet.id === towards.id) {
     hop(
       ctx,
-      step,
-      "unknown",
-      `${src.id} is not associated with the default route table: Ward does not evaluate custom transit gateway route tables`,
-      [src.source],
+      `network ACL of subnet ${towards.name} (${what} from the transit gateway)`,
+      "allow",
+      `${towards.name} is the attachment's subnet: NACL rules are not evaluated for traffic from a transit gateway to instances in its attachment subnet`,
+      [d.to.source],
     );
-    return false;
+    return true;
   }
-  type Cand = { cidr: Cidr; target: string; static: boolean; ref: CloudRef };
-  const cands: Cand[] = [];
-  for (const r of tgw.routes)
-    if (!isUnknown(r.destination) && !isUnknown(r.target))
-      cands.push({ cidr: r.destination, target: r.target, static: true, ref: r.source });
-  for (const a of tgw.attachments)
-    if (a.propagates)
-      for (const c of ctx.cloud.vpcs.find((v) => v.id === a.vpcId)?.cidrs ?? [])
-        cands.push({ cidr: c, target: a.id, static: false, ref: a.source });
-  const matching = cands
-    .filter((c) => c.cidr.family === set.family && sameRanges(intersect(set, c.cidr), set))
-    .sort((a, b) => b.cidr.prefix - a.cidr.prefix || Number(b.static) - Number(a.static));
-  const best = matching[0];
-  const unknownRoutes = tgw.routes.filter((r) => isUnknown(r.destination) || isUnknown(r.target));
-  if (!best) {
-    hop(
-      ctx,
-      step,
-      unknownRoutes.length > 0 ? "unknown" : "deny",
-      `${tgw.id} has no route to ${describeRanges(set)}: the packet is dropped`,
-      [tgw.source, ...unknownRoutes.map((r) => r.source)],
-    );
-    return false;
-  }
-  const kind = best.static ? "static route" : "propagated route";
-  if (best.target === "blackhole") {
-    hop(ctx, step, "deny", `${tgw.id}: ${kind} ${best.cidr.text} is a blackhole: the packet is dropped`, [best.ref]);
-    return false;
-  }
-  const att = tgw.attachments.find((a) => a.id === best.target);
-  if (!att || att.vpcId !== towards.vpcId) {
-    hop(
-      ctx,
-      step,
-      att ? "deny" : "unknown",
-      `${tgw.id}: ${kind} ${best.cidr.text} → ${best.target}${att ? ` (VPC ${att.vpcId}), not VPC ${towards.vpcId}` : ", which is not in the files"}`,
-      [best.ref],
-    );
-    return false;
-  }
-  hop(ctx, step, "allow", `${tgw.id}: ${kind} ${best.cidr.text} → ${att.id} (VPC ${att.vpcId})`, [best.ref]);
+  naclHop(ctx, b.subnet, "egress", dstSide, ports, `${what} out of attachment ${d.to.id}`);
+  naclHop(ctx, towards, "ingress", srcSide, ports, what);
   return true;
 }

@@ -11,9 +11,6 @@ import type {
   RouteTarget,
   SgPeer,
   SgRule,
-  TransitGateway,
-  TransitGatewayAttachment,
-  TransitGatewayRoute,
   Unknown,
   VpcPeering,
 } from "../../model/cloud.js";
@@ -23,9 +20,10 @@ import type { Scope } from "./hcl-eval.js";
 import { isInstance, isList, isObject, UnknownValue, type Value } from "./hcl-value.js";
 import { readAuditFields } from "./terraform-cloud-audit.js";
 import { type ResourceInstance, syntheticId, type TerraformModule } from "./terraform-module.js";
+import { TerraformTransitGateways, TRANSIT_GATEWAY_TYPES } from "./terraform-transit-gateway.js";
 
 type Site = { readonly file: string; readonly line: number };
-type Where = { readonly block: Block; readonly scope: Scope; readonly label: string };
+export type Where = { readonly block: Block; readonly scope: Scope; readonly label: string };
 
 /** Arguments Terraform accepts in inline rule blocks; anything else is a configuration error. */
 const SG_BLOCK_ARGS = new Set([
@@ -118,16 +116,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   const later: (() => void)[] = [];
   const laterStill: (() => void)[] = [];
   const peerings = new Map<string, VpcPeering>();
-  const tgws = new Map<
-    string,
-    TransitGateway & {
-      attachments: TransitGatewayAttachment[];
-      routes: TransitGatewayRoute[];
-      customTableRoutes: number;
-      association: boolean;
-      propagation: boolean;
-    }
-  >();
+  const tgws = new TerraformTransitGateways(b, reader, ref);
   const policyRules = new Map<string, string[]>();
   const groupRules = new Map<string, DomainRule[]>();
   const sorted = [...instances].sort((x, y) => order(x.type) - order(y.type));
@@ -137,6 +126,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
     const tags = reader.object(w, "tags");
     const nameTag = typeof tags?.Name === "string" ? tags.Name : undefined;
     const tierTag = typeof tags?.Tier === "string" ? tags.Tier : undefined;
+    if (TRANSIT_GATEWAY_TYPES.has(inst.type)) tgws.read(inst, w);
     switch (inst.type) {
       case "aws_vpc": {
         const text = reader.string(w, "cidr_block", true);
@@ -661,72 +651,6 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
         });
         break;
       }
-      case "aws_ec2_transit_gateway": {
-        // Attachments associate with and propagate to the default route table unless disabled ("enable" is the default).
-        tgws.set(inst.address, {
-          id: inst.address,
-          attachments: [],
-          routes: [],
-          customTableRoutes: 0,
-          // Referencing groups across the gateway is off unless enabled on the gateway (EC2 API:
-          // TransitGatewayOptions.SecurityGroupReferencingSupport "disabled by default").
-          securityGroupReferencing: reader.string(w, "security_group_referencing_support", false) === "enable",
-          source: ref(inst),
-          association: reader.string(w, "default_route_table_association", false) !== "disable",
-          propagation: reader.string(w, "default_route_table_propagation", false) !== "disable",
-        });
-        break;
-      }
-      case "aws_ec2_transit_gateway_vpc_attachment": {
-        later.push(() => {
-          const tgwId = reader.id(w, "transit_gateway_id", true);
-          const vpcId = reader.id(w, "vpc_id", true);
-          if (typeof tgwId !== "string" || typeof vpcId !== "string") return;
-          const tgw = tgws.get(tgwId);
-          if (!tgw) return reader.missing(w, "transit_gateway_id", tgwId, "transit gateway");
-          tgw.attachments.push({
-            id: inst.address,
-            vpcId,
-            subnetIds: reader.ids(w, "subnet_ids"),
-            associated: tgw.association && reader.bool(w, "transit_gateway_default_route_table_association") !== false,
-            propagates: tgw.propagation && reader.bool(w, "transit_gateway_default_route_table_propagation") !== false,
-            // On an attachment the option is "enable" by default (CreateTransitGatewayVpcAttachmentRequestOptions).
-            securityGroupReferencing: reader.string(w, "security_group_referencing_support", false) !== "disable",
-            source: ref(inst),
-          });
-        });
-        break;
-      }
-      case "aws_ec2_transit_gateway_route": {
-        laterStill.push(() => {
-          const raw = reader.raw(w, "transit_gateway_route_table_id");
-          // The default route table is the gateway's computed association_default_route_table_id.
-          const table =
-            raw instanceof UnknownValue && raw.from?.startsWith("aws_ec2_transit_gateway.")
-              ? raw.from
-              : reader.id(w, "transit_gateway_route_table_id", true);
-          if (typeof table !== "string") return;
-          const tgw = tgws.get(table);
-          if (!tgw) {
-            const owner = [...tgws.values()].find((t) => t.attachments.length > 0);
-            if (owner) owner.customTableRoutes++;
-            b.warn(
-              "unsupported",
-              `${inst.address}: routes of transit gateway route table ${table} are not evaluated (only the default route table is)`,
-              reader.site(w, "transit_gateway_route_table_id"),
-            );
-            return;
-          }
-          const text = reader.string(w, "destination_cidr_block", true);
-          const destination = typeof text === "string" ? b.cidr(text, reader.site(w, "destination_cidr_block")) : text;
-          if (destination === undefined) return;
-          const blackhole = reader.bool(w, "blackhole") === true;
-          const att = blackhole ? "blackhole" : reader.id(w, "transit_gateway_attachment_id", true);
-          if (att === undefined) return;
-          tgw.routes.push({ destination, target: att, source: ref(inst) });
-        });
-        break;
-      }
       case "aws_wafv2_web_acl_association": {
         const resource = reader.id(w, "resource_arn", true);
         const acl = reader.id(w, "web_acl_arn", true);
@@ -743,7 +667,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   for (const fn of later) fn();
   for (const fn of laterStill) fn();
   b.peerings.push(...peerings.values());
-  for (const { association: _a, propagation: _p, ...tgw } of tgws.values()) b.transitGateways.push(tgw);
+  tgws.finish();
   for (const { target, inst } of eips) {
     const i = b.interfaces.findIndex((x) => x.id === target || x.id.startsWith(`${target}#`));
     if (i < 0)

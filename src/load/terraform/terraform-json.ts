@@ -138,6 +138,7 @@ export class TerraformJson {
 
   /** Provider ids and ARNs → resource addresses; the VPC's default objects → the ids the reader gives them. */
   private index(): void {
+    const tgwDefaults: [string, string][] = [];
     for (const r of this.resources) {
       this.known.add(r.address);
       const base = r.address.replace(/\[[^\]]*\]$/, "");
@@ -156,11 +157,11 @@ export class TerraformJson {
           const id = str(r.values[attr]);
           if (id) this.addressOf.set(id, syntheticId(r.address, what));
         }
-      // A transit gateway's default route table is read as the gateway itself (as in the HCL reader).
+      // A transit gateway's default route table gets the id the HCL reader gives it.
       if (r.type === "aws_ec2_transit_gateway")
         for (const attr of ["association_default_route_table_id", "propagation_default_route_table_id"]) {
           const id = str(r.values[attr]);
-          if (id) this.addressOf.set(id, r.address);
+          if (id) tgwDefaults.push([id, syntheticId(r.address, "default-route-table")]);
         }
       // A route to a Network Firewall names the endpoint (vpce-…) in the firewall's sync_states.
       if (r.type === "aws_networkfirewall_firewall")
@@ -172,6 +173,8 @@ export class TerraformJson {
             }
     }
     for (const [id, address] of this.firewalls) this.addressOf.set(id, address);
+    // Unless the default is a route table of the state itself (aws_ec2_transit_gateway_default_route_table_association).
+    for (const [id, table] of tgwDefaults) if (!this.addressOf.has(id)) this.addressOf.set(id, table);
   }
 
   private instance(r: RawResource): ResourceInstance {

@@ -27,6 +27,11 @@ const SYNTHETIC: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     default_network_acl_id: "default-network-acl",
     default_security_group_id: "default-security-group",
   },
+  // The gateway's default route table (terraform-transit-gateway.ts: defaultTgwRouteTableId).
+  aws_ec2_transit_gateway: {
+    association_default_route_table_id: "default-route-table",
+    propagation_default_route_table_id: "default-route-table",
+  },
 };
 
 export function syntheticId(vpcAddress: string, what: string): string {
