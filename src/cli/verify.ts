@@ -12,6 +12,6 @@ export async function verify(intentPath: string, paths: string[], opts: VerifyOp
   const model = await loadForCommand(paths, opts);
   const result = verifyIntent(model, intent);
   process.stdout.write(renderVerify(result, format));
-  const unresolved = result.notes.some((n) => n.kind === "unresolved");
+  const unresolved = result.notes.some((n) => n.kind === "unresolved" || n.kind === "undecidable");
   return result.differences.length > 0 || unresolved ? 1 : 0;
 }

@@ -14,6 +14,10 @@ export function decisionText(d: Decision): string {
 
 function headline(d: Difference): string {
   const ports = formatPorts(d.ports);
+  if (d.layer === "mesh")
+    return d.kind === "missing"
+      ? `${d.from} → ${d.to} on ${ports}: the intent allows ${d.what} (${d.paths.join(", ")}), the mesh denies it`
+      : `${d.from} → ${d.to} on ${ports}: the mesh allows ${d.what}, the intent does not`;
   return d.kind === "missing"
     ? `${d.from} → ${d.to} on ${ports}: the intent allows it (${d.paths.join(", ")}), the configuration denies it`
     : `${d.from} → ${d.to} on ${ports}: the configuration allows it, the intent does not`;
@@ -33,7 +37,7 @@ export function verifyText(r: VerifyResult): string {
   const missing = r.differences.filter((d) => d.kind === "missing");
   const extra = r.differences.filter((d) => d.kind === "extra");
   lines.push(
-    `Verified ${r.intent} at the cluster layer: ${r.pairsChecked} workload pairs, governed namespaces: ${r.governed.join(", ") || "none"}`,
+    `Verified ${r.intent} at the ${r.layers?.join(" and ") ?? "cluster"} layer${(r.layers?.length ?? 1) > 1 ? "s" : ""}: ${r.pairsChecked} workload pairs, governed namespaces: ${r.governed.join(", ") || "none"}`,
   );
   if (missing.length > 0) {
     lines.push("", `Allowed by the intent, denied by the configuration (${missing.length}):`);
@@ -45,20 +49,25 @@ export function verifyText(r: VerifyResult): string {
   }
   const unresolved = r.notes.filter((n) => n.kind === "unresolved");
   const unprovable = r.notes.filter((n) => n.kind === "not-provable");
+  const undecidable = r.notes.filter((n) => n.kind === "undecidable");
   if (unresolved.length > 0) {
     lines.push("", `Intent references the configuration does not have (${unresolved.length}):`);
     for (const n of unresolved) lines.push(`  ✗ ${n.file}:${n.line}: ${n.path}: ${n.message}`);
+  }
+  if (undecidable.length > 0) {
+    lines.push("", `Undecidable (${undecidable.length}):`);
+    for (const n of undecidable) lines.push(`  ? ${n.file}:${n.line}: ${n.path}: ${n.message}`);
   }
   if (unprovable.length > 0) {
     lines.push("", `Not provable at the cluster layer (${unprovable.length}):`);
     for (const n of unprovable) lines.push(`  ? ${n.file}:${n.line}: ${n.path}: ${n.message}`);
   }
-  const total = r.differences.length + unresolved.length;
+  const total = r.differences.length + unresolved.length + undecidable.length;
   lines.push(
     "",
     total === 0
       ? "OK: the configuration allows exactly what the intent allows."
-      : `${total} difference${total === 1 ? "" : "s"}: ${missing.length} denied path${missing.length === 1 ? "" : "s"}, ${extra.length} unintended path${extra.length === 1 ? "" : "s"}${unresolved.length ? `, ${unresolved.length} unresolved` : ""}.`,
+      : `${total} difference${total === 1 ? "" : "s"}: ${missing.length} denied path${missing.length === 1 ? "" : "s"}, ${extra.length} unintended path${extra.length === 1 ? "" : "s"}${unresolved.length ? `, ${unresolved.length} unresolved` : ""}${undecidable.length ? `, ${undecidable.length} undecidable` : ""}.`,
   );
   return `${lines.join("\n")}\n`;
 }
@@ -70,9 +79,10 @@ export function verifyJson(r: VerifyResult): string {
     to: d.to,
     ports: portList(d.ports),
     ...(d.paths.length ? { paths: d.paths } : {}),
+    ...(d.layer ? { layer: d.layer, what: d.what } : {}),
     samples: d.samples,
   }));
-  const ok = r.differences.length === 0 && !r.notes.some((n) => n.kind === "unresolved");
+  const ok = r.differences.length === 0 && !r.notes.some((n) => n.kind === "unresolved" || n.kind === "undecidable");
   return `${JSON.stringify({ intent: r.intent, ok, governed: r.governed, pairsChecked: r.pairsChecked, differences, notes: r.notes }, null, 2)}\n`;
 }
 
@@ -90,7 +100,7 @@ export function verifyMarkdown(r: VerifyResult): string {
         ),
       ];
       lines.push(
-        `| ${d.kind === "missing" ? "denied, intended" : "allowed, not intended"} | \`${d.from}\` | \`${d.to}\` | ${formatPorts(d.ports)} | ${rules.join("<br>")} |`,
+        `| ${d.kind === "missing" ? "denied, intended" : "allowed, not intended"}${d.what ? ` (mesh: ${d.what})` : ""} | \`${d.from}\` | \`${d.to}\` | ${formatPorts(d.ports)} | ${rules.join("<br>")} |`,
       );
     }
   }

@@ -41,6 +41,8 @@ export type IstioClient = {
   /** The source address, when known. */
   readonly ip?: Cidr;
   readonly name: string;
+  /** The client's mTLS identity, when it is not <trustDomain>/ns/<namespace>/sa/<serviceAccount> (ward verify). */
+  readonly principal?: string;
 };
 
 export type MtlsResolution = {
@@ -251,10 +253,12 @@ export function evaluateIstio(model: Model, q: IstioQuery, opts: MeshOptions = D
       why: `mTLS mode STRICT rejects plaintext from ${q.client.name} (${q.client.meshed ? "sidecar" : "no sidecar"})`,
       ...(mtls.ref === undefined ? {} : { decidedBy: mtls.ref }),
     };
-  const principal =
-    secure && q.client.namespace !== undefined && q.client.serviceAccount !== undefined
-      ? `${opts.trustDomain}/ns/${q.client.namespace}/sa/${q.client.serviceAccount}`
-      : undefined;
+  const principal = !secure
+    ? undefined
+    : (q.client.principal ??
+      (q.client.namespace !== undefined && q.client.serviceAccount !== undefined
+        ? `${opts.trustDomain}/ns/${q.client.namespace}/sa/${q.client.serviceAccount}`
+        : undefined));
   const applying = mesh.authorizationPolicies.filter((p) => policyApplies(p, q.server, opts.rootNamespace));
   const jwt = mesh.requestAuthentications.some(
     (r) => r.namespace === q.server.namespace || r.namespace === opts.rootNamespace,
@@ -387,3 +391,80 @@ function closeFixed(
 }
 
 export type { Atom };
+
+/** The requests Istio allows on one connection, as a formula (ward verify compares it with the intent's). */
+export type IstioSpace = {
+  readonly evaluatedAs: "http" | "tcp";
+  /** Holds exactly for the allowed requests (CUSTOM policies assumed to allow). */
+  readonly allowed: Formula;
+  /** Request attributes that can take any value in this mode (the others are absent). */
+  readonly free: (attr: string) => boolean;
+};
+
+export type IstioSpaces = {
+  readonly mtls: MtlsResolution;
+  readonly protocol: PortProtocol;
+  /** STRICT mTLS rejects this plaintext client before any policy is read. */
+  readonly rejected: boolean;
+  readonly secure: boolean;
+  /** One per way the port can be evaluated: HTTP, TCP, or both for a sniffed port. */
+  readonly spaces: readonly IstioSpace[];
+  /** CUSTOM policies that apply: their provider decides. */
+  readonly custom: readonly AuthorizationPolicy[];
+};
+
+/** The same decision as evaluateIstio, as formulas over the request instead of one answer. */
+export function istioSpaces(
+  model: Model,
+  q: Omit<IstioQuery, "request" | "closed">,
+  opts: MeshOptions = DEFAULT_MESH_OPTIONS,
+): IstioSpaces {
+  const mesh = (model.mesh ?? EMPTY_MESH).istio;
+  const mtls = resolveMtls(model, q.server, q.port, opts);
+  const protocol = portProtocol(model, q.server, q.port);
+  const secure = q.client.meshed && mtls.mode !== "DISABLE";
+  const rejected = !secure && mtls.mode === "STRICT";
+  const principal = !secure
+    ? undefined
+    : (q.client.principal ??
+      (q.client.namespace !== undefined && q.client.serviceAccount !== undefined
+        ? `${opts.trustDomain}/ns/${q.client.namespace}/sa/${q.client.serviceAccount}`
+        : undefined));
+  const applying = mesh.authorizationPolicies.filter((p) => policyApplies(p, q.server, opts.rootNamespace));
+  const jwt = mesh.requestAuthentications.some(
+    (r) => r.namespace === q.server.namespace || r.namespace === opts.rootNamespace,
+  );
+  const modes: ("http" | "tcp")[] = protocol.kind === "auto" ? ["http", "tcp"] : [protocol.kind];
+  const spaces = modes.map((m): IstioSpace => {
+    const conn: Conn = {
+      secure,
+      principal,
+      namespace: secure ? q.client.namespace : undefined,
+      ip: q.client.ip,
+      destIp: q.server.ips[0] === undefined ? undefined : ip(q.server.ips[0]),
+      port: q.port,
+      http: m === "http",
+    };
+    const rulesOf = (action: string) =>
+      or(
+        applying
+          .filter((p) => p.action === action)
+          .flatMap((p) => p.rules.map((r) => compileRule(r, p.action, conn)))
+          .map((f) => (f === "ignored" ? FALSE : f)),
+      );
+    const hasAllow = applying.some((p) => p.action === "ALLOW");
+    const allowed = rejected ? FALSE : and([hasAllow ? rulesOf("ALLOW") : TRUE, not(rulesOf("DENY"))]);
+    const free = (a: string) =>
+      m === "http" &&
+      (a === "method" ||
+        a === "path" ||
+        a === "host" ||
+        a.startsWith("header:") ||
+        a.startsWith("envoy:") ||
+        (a === "sni" && secure) ||
+        ((a.startsWith("auth.") || a.startsWith("claim:")) && jwt));
+    return { evaluatedAs: m, allowed, free };
+  });
+  const custom = applying.filter((p) => p.action === "CUSTOM" && p.rules.length > 0);
+  return { mtls, protocol, rejected, secure, spaces, custom };
+}

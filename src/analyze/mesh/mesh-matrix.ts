@@ -21,7 +21,7 @@ export type LayeredMatrix = Omit<WorkloadMatrix, "pairs"> & {
 };
 
 /** Ports where the mesh decision can change: the destination's ports, Service target ports, ports named by mesh policy. */
-function boundaries(model: Model, pod: Pod): number[] {
+export function boundaries(model: Model, pod: Pod): number[] {
   const ports = new Set<number>(pod.ports.map((p) => p.port));
   for (const s of model.services)
     for (const p of s.ports) if (typeof p.targetPort === "number") ports.add(p.targetPort);
@@ -40,7 +40,7 @@ function boundaries(model: Model, pod: Pod): number[] {
 }
 
 /** TCP segments [start, end] on which the mesh decides alike: every boundary port is a segment of its own. */
-function segments(points: number[]): [number, number][] {
+export function segments(points: number[]): [number, number][] {
   const out: [number, number][] = [];
   let start = 1;
   for (const p of points) {

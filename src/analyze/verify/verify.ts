@@ -5,10 +5,12 @@ import type { Model } from "../../model/model.js";
 import type { ContainerPort, Protocol } from "../../model/ports.js";
 import { describeSegment, externalSegments, mergeSegments } from "../exposure/external-ports.js";
 import { type ClassMatrix, computeClassMatrix } from "../matrix/class-matrix.js";
+import { meshApplies } from "../mesh/mesh-layer.js";
 import { EMPTY_PORTS, isEmptyPorts, type PortSet, portSetKey, unionPorts } from "../port-set.js";
 import { clusterVerdict, reach } from "../reach/reach.js";
 import type { Decision } from "../verdict.js";
 import { fqdnDifferences } from "./fqdn-verify.js";
+import { meshDifferences } from "./mesh-verify.js";
 import { samplePorts, specPorts, subtractPorts } from "./port-math.js";
 import { podsOf, resolveRef } from "./resolve-intent.js";
 
@@ -25,10 +27,13 @@ export type Difference = {
   readonly paths: readonly string[];
   /** The rules that decide, for one sample port of each protocol. */
   readonly samples: readonly { protocol: Protocol; port: number; decidedBy: readonly Decision[] }[];
+  /** Set for a difference at the mesh layer: the request or client that differs, in words. */
+  readonly layer?: "mesh";
+  readonly what?: string;
 };
 
 export type VerifyNote = {
-  readonly kind: "not-provable" | "unresolved";
+  readonly kind: "not-provable" | "unresolved" | "undecidable";
   readonly path: string;
   readonly message: string;
   readonly file: string;
@@ -38,6 +43,8 @@ export type VerifyNote = {
 export type VerifyResult = {
   readonly intent: string;
   readonly governed: readonly string[];
+  /** The layers compared: the cluster layer, and the mesh layer when the configuration has one. */
+  readonly layers?: readonly ("cluster" | "mesh")[];
   /** Ordered workload pairs compared (both directions count). */
   readonly pairsChecked: number;
   readonly differences: readonly Difference[];
@@ -46,7 +53,7 @@ export type VerifyResult = {
 
 type Resolved = { readonly path: IntentPath; readonly from: Workload[]; readonly to: Workload[] };
 
-function resolvePaths(model: Model, intent: Intent, notes: VerifyNote[]): Resolved[] {
+function resolvePaths(model: Model, intent: Intent, notes: VerifyNote[], withMesh: boolean): Resolved[] {
   const out: Resolved[] = [];
   for (const path of intent.paths) {
     const note = (kind: VerifyNote["kind"], message: string) =>
@@ -57,7 +64,8 @@ function resolvePaths(model: Model, intent: Intent, notes: VerifyNote[]): Resolv
       note("unresolved", `no workload in the configuration matches ${path.from.label}`);
     if (path.to.kind === "workloads" && to.length === 0)
       note("unresolved", `no workload in the configuration matches ${path.to.label}`);
-    if (path.http || path.identity)
+    // With a mesh, mesh-verify.ts proves the HTTP and identity parts (or says why it cannot).
+    if (!withMesh && (path.http || path.identity))
       note(
         "not-provable",
         `the ${[path.http ? "HTTP method/path" : "", path.identity ? "client identity" : ""].filter(Boolean).join(" and ")} part is not provable at the cluster layer (a mesh decides it); its ports are verified`,
@@ -71,7 +79,8 @@ function resolvePaths(model: Model, intent: Intent, notes: VerifyNote[]): Resolv
 export function verify(model: Model, intent: Intent, matrix: ClassMatrix = computeClassMatrix(model)): VerifyResult {
   const notes: VerifyNote[] = [];
   const governed = governedNamespaces(intent);
-  const resolved = resolvePaths(model, intent, notes);
+  const withMesh = meshApplies(model);
+  const resolved = resolvePaths(model, intent, notes, withMesh);
   const dnsServers = intent.dns ? new Set(resolveRef(model, KUBE_DNS).map((w) => w.id)) : new Set<string>();
   const isGoverned = (w: Workload) => governed.has(w.namespace);
 
@@ -150,8 +159,27 @@ export function verify(model: Model, intent: Intent, matrix: ClassMatrix = compu
   }
   differences.push(...externalDifferences(model, intent, resolved, isGoverned));
   differences.push(...fqdnDifferences(model, resolved, isGoverned, intent.deny));
-  differences.sort((x, y) => x.kind.localeCompare(y.kind) || x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
-  return { intent: intent.file, governed: [...governed].sort(), pairsChecked, differences, notes };
+  if (withMesh) {
+    const mesh = meshDifferences(model, resolved, (ns) => governed.has(ns), intent.deny);
+    for (const d of mesh.differences) differences.push({ ...d, layer: "mesh" });
+    for (const n of mesh.notes)
+      notes.push({
+        kind: n.message.startsWith("undecidable") ? "undecidable" : "not-provable",
+        path: n.path.name,
+        message: n.message,
+        file: n.path.file,
+        line: n.path.line,
+      });
+  }
+  differences.sort(
+    (x, y) =>
+      x.kind.localeCompare(y.kind) ||
+      x.from.localeCompare(y.from) ||
+      x.to.localeCompare(y.to) ||
+      (x.what ?? "").localeCompare(y.what ?? ""),
+  );
+  const layers: ("cluster" | "mesh")[] = withMesh ? ["cluster", "mesh"] : ["cluster"];
+  return { intent: intent.file, governed: [...governed].sort(), layers, pairsChecked, differences, notes };
 }
 
 /** Egress of each workload toward external addresses, and ingress from them, against the intent's CIDR paths. */
