@@ -2,12 +2,16 @@ import type { AuditRule } from "./finding.js";
 import { sgAllEgress } from "./rules/aws-all-egress.js";
 import { dataSubnetInternetRoute } from "./rules/aws-data-subnet-route.js";
 import { eksMissingEndpoints } from "./rules/aws-eks-missing-endpoints.js";
+import { endpointMissingZones } from "./rules/aws-endpoint-az-coverage.js";
 import { broadFirewallDomain } from "./rules/aws-firewall-broad-domain.js";
 import { fullMeshPeering } from "./rules/aws-full-mesh-peering.js";
 import { naclMissingReturn } from "./rules/aws-nacl-missing-return.js";
 import { natWithoutGatewayEndpoint } from "./rules/aws-nat-without-gateway-endpoint.js";
 import { overlappingCidrs } from "./rules/aws-overlapping-cidrs.js";
+import { sgWithoutDescription } from "./rules/aws-sg-description.js";
+import { smallProductionVpc } from "./rules/aws-small-production-vpc.js";
 import { unusedSecurityGroup } from "./rules/aws-unused-sg.js";
+import { vpcWithoutFlowLogs } from "./rules/aws-vpc-flow-logs.js";
 import { CERT_RULES } from "./rules/certificates.js";
 import { CLOUD_RULES } from "./rules/cloud.js";
 import { noDefaultDenyEgress, noDefaultDenyIngress } from "./rules/default-deny.js";
@@ -61,4 +65,8 @@ export const RULES: readonly AuditRule[] = [
   natWithoutGatewayEndpoint,
   httpFieldsOnTcpPort,
   eksMissingEndpoints,
+  sgWithoutDescription,
+  smallProductionVpc,
+  vpcWithoutFlowLogs,
+  endpointMissingZones,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));

@@ -60,6 +60,30 @@ ${endpoint("s3", "aws_route_table.other.id")}${endpoint("dynamodb", "aws_route_t
     const both = endpoint("s3", "aws_route_table.private.id") + endpoint("dynamodb", "aws_route_table.private.id");
     expect(await auditTerraform(tf(both), "WARD-AWS-011")).toEqual([]);
   });
+  it("sees associations declared as aws_vpc_endpoint_route_table_association (the prefix-list route they add)", async () => {
+    const separate = (svc: string, table: string) => `resource "aws_vpc_endpoint" "${svc}" {
+  vpc_id       = aws_vpc.main.id
+  service_name = "com.amazonaws.eu-west-1.${svc}"
+}
+resource "aws_vpc_endpoint_route_table_association" "${svc}" {
+  vpc_endpoint_id = aws_vpc_endpoint.${svc}.id
+  route_table_id  = ${table}
+}
+`;
+    const other = `resource "aws_route_table" "other" {
+  vpc_id = aws_vpc.main.id
+}
+`;
+    const f = await auditTerraform(
+      tf(other + separate("s3", "aws_route_table.private.id") + separate("dynamodb", "aws_route_table.other.id")),
+      "WARD-AWS-011",
+    );
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringMatching(/no gateway endpoint route for com\.amazonaws\.<region>\.dynamodb: /),
+    ]);
+    const both = separate("s3", "aws_route_table.private.id") + separate("dynamodb", "aws_route_table.private.id");
+    expect(await auditTerraform(tf(both), "WARD-AWS-011")).toEqual([]);
+  });
   it("is quiet for a Network Firewall subnet routed to the NAT gateway (it hosts no workloads)", async () => {
     const fw = `resource "aws_networkfirewall_firewall" "egress" {
   name                = "egress"
