@@ -1,4 +1,5 @@
 import type { Cidr } from "./cidr.js";
+import type { LbListener, TargetGroup } from "./cloud-lb.js";
 import type { SourceRef } from "./source-ref.js";
 
 /**
@@ -29,6 +30,10 @@ export type CloudModel = {
   readonly flowLogs?: readonly FlowLog[];
   /** Transit gateways with their VPC attachments and route tables (route target type "transit-gateway"). */
   readonly transitGateways: readonly TransitGateway[];
+  /** Load balancer listeners (ELBv2); absent when the inputs have none: which ports an LB accepts is then unknown. */
+  readonly listeners?: readonly LbListener[];
+  /** Target groups with their registered targets (ELBv2). */
+  readonly targetGroups?: readonly TargetGroup[];
 };
 
 /** Where a cloud object or rule was read: file:line, plus the JSON path for describe output. */
@@ -246,6 +251,8 @@ export type TransitGatewayAttachment = {
   readonly vpcId: string;
   /** The subnets the gateway's interfaces are in (one per Availability Zone). */
   readonly subnetIds: readonly string[];
+  /** False when the inputs do not list its subnets (describe-transit-gateway-attachments without the VPC view). */
+  readonly subnetsKnown?: boolean;
   /** security_group_referencing_support of the attachment ("enable" by default). */
   readonly securityGroupReferencing: boolean;
   readonly source: CloudRef;
@@ -322,5 +329,9 @@ export function mergeCloud(a: CloudModel, b: CloudModel): CloudModel {
     peerings: [...a.peerings, ...b.peerings],
     flowLogs: [...(a.flowLogs ?? []), ...(b.flowLogs ?? [])],
     transitGateways: [...a.transitGateways, ...b.transitGateways],
+    ...(a.listeners || b.listeners ? { listeners: [...(a.listeners ?? []), ...(b.listeners ?? [])] } : {}),
+    ...(a.targetGroups || b.targetGroups
+      ? { targetGroups: [...(a.targetGroups ?? []), ...(b.targetGroups ?? [])] }
+      : {}),
   };
 }

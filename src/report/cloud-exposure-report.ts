@@ -7,6 +7,16 @@ function ports(list: CloudExposure["exposed"]): string {
   return list.map((e) => `${protoName(e.protocol)} ${formatSegments(e.ports)}`).join("; ");
 }
 
+const STATE = { blocks: "✗ blocks", restricts: "◐ restricts", open: "○ open", unknown: "? unknown" } as const;
+
+function behindNote(b: CloudExposure["behind"][number]): string {
+  if (b.listenersUnknown) return " (its listeners are not in the files: on any port it forwards)";
+  if (!b.listenerPorts) return "";
+  const l = b.listenerPorts;
+  const groups = b.targetGroups ?? [];
+  return ` via listener${l.length === 1 ? "" : "s"} ${l.join(", ")}${groups.length > 0 ? ` (target group ${groups.join(", ")})` : ""}`;
+}
+
 function depthText(e: CloudExposure): string {
   if (e.exposed.length > 0) return "EXPOSED to the internet";
   if (e.depth === 0) return "not reachable from the internet as far as Ward can tell (some checks are unknown)";
@@ -22,14 +32,13 @@ export function cloudExposureText(list: readonly CloudExposure[]): string {
     if (e.exposed.length > 0) lines.push(`  from the internet: ${ports(e.exposed)}`);
     for (const b of e.behind)
       lines.push(
-        `  behind internet-facing load balancer ${b.via}: ${protoName(b.protocol)} ${formatSegments(b.ports)}`,
+        `  behind internet-facing load balancer ${b.via}: ${protoName(b.protocol)} ${formatSegments(b.ports)}${behindNote(b)}`,
       );
+    if (e.unknownTargets) lines.push(`  targets not in the files: ${e.unknownTargets.join("; ")}`);
     lines.push("  controls:");
     for (const c of e.controls) {
       const ref = c.refs[0];
-      lines.push(
-        `    ${c.state === "blocks" ? "✗ blocks" : c.state === "restricts" ? "◐ restricts" : "○ open"}  ${c.control}: ${c.why}${ref ? `  [${refText(ref)}]` : ""}`,
-      );
+      lines.push(`    ${STATE[c.state]}  ${c.control}: ${c.why}${ref ? `  [${refText(ref)}]` : ""}`);
     }
     if (e.exposed.length > 0) {
       const n = e.controls.filter((c) => c.state === "restricts").length;

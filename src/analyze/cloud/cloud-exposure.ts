@@ -1,14 +1,24 @@
 import type { CloudModel, CloudRef, NetworkInterface } from "../../model/cloud.js";
 import { listeningSegments } from "./cloud-ports.js";
+import { behindListeners, listenerSegments, loadBalancerWhy, unknownTargets } from "./listeners.js";
 import { eniParty, evaluatePath, type Hop, internetParty, type PathResult } from "./path.js";
 
 /** The independent kinds of control between the internet and a resource (defense in depth). */
-export type ControlKind = "edge/WAF" | "load balancer" | "public address" | "route" | "network ACL" | "security group";
+export type ControlKind =
+  | "edge/WAF"
+  | "load balancer"
+  | "public address"
+  | "route"
+  | "network ACL"
+  | "security group"
+  | "cluster"
+  | "mesh";
 
 export type Control = {
   readonly control: ControlKind;
-  /** blocks: denies the internet today; restricts: lets through only some ports or addresses; open: lets all through. */
-  readonly state: "blocks" | "restricts" | "open";
+  /** blocks: denies the internet today; restricts: lets through only some ports or addresses; open: lets all through;
+   * unknown: the inputs cannot decide it (never counted in the depth). */
+  readonly state: "blocks" | "restricts" | "open" | "unknown";
   readonly why: string;
   readonly refs: readonly CloudRef[];
 };
@@ -24,7 +34,14 @@ export type CloudExposure = {
     readonly via: string;
     readonly protocol: number;
     readonly ports: readonly [number, number][];
+    /** The listener ports the internet connects to (when the LB's listeners are in the files). */
+    readonly listenerPorts?: readonly number[];
+    readonly targetGroups?: readonly string[];
+    /** The LB's listeners are not in the files: any of its ports may forward here. */
+    readonly listenersUnknown?: boolean;
   }[];
+  /** Target groups of an LB whose registrations the files cannot state. */
+  readonly unknownTargets?: readonly string[];
   /** One path, hop by hop: the internet to it (allowed when exposed; else the evaluation that blocks it). */
   readonly path: readonly Hop[];
   readonly controls: readonly Control[];
@@ -56,7 +73,7 @@ function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): C
     byKind.set("load balancer", {
       control: "load balancer",
       state: "restricts",
-      why: "only its listeners accept connections",
+      why: loadBalancerWhy(cloud, eni),
       refs: [eni.source],
     });
   for (const h of path.hops) {
@@ -66,7 +83,7 @@ function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): C
     const open = h.status === "allow" && /0\.0\.0\.0\/0/.test(h.why) && /all traffic/.test(h.why);
     const state: Control["state"] =
       h.status === "deny" ? "blocks" : kind === "public address" || kind === "route" || open ? "open" : "restricts";
-    const rank = { blocks: 2, restricts: 1, open: 0 };
+    const rank = { blocks: 2, restricts: 1, open: 0, unknown: 0 };
     if (!prev || rank[state] > rank[prev.state]) byKind.set(kind, { control: kind, state, why: h.why, refs: h.refs });
   }
   return [...byKind.values()];
@@ -97,7 +114,7 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
     let blockedPath: PathResult | undefined;
     for (const protocol of [6, 17]) {
       const ports: [number, number][] = [];
-      const listening = listeningSegments(cloud, enis, protocol);
+      const listening = listenerSegments(cloud, enis, protocol) ?? listeningSegments(cloud, enis, protocol);
       // An interface that opens no port is still checked (on every port), to count the controls that block it.
       const segs: [number, number][] = listening.length > 0 ? listening : protocol === 6 ? [[1, 65535]] : [];
       for (const seg of segs) {
@@ -127,9 +144,14 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
   for (const [name, enis] of groups) {
     const r = results.get(name);
     if (!r) continue;
-    const behind: { via: string; protocol: number; ports: [number, number][] }[] = [];
+    const behind: CloudExposure["behind"][number][] = [];
     for (const lb of exposedLbs) {
       if (lb.name === name) continue;
+      const viaListeners = behindListeners(cloud, lb, results.get(lb.name)?.exposed ?? [], enis);
+      if (viaListeners) {
+        behind.push(...viaListeners);
+        continue;
+      }
       for (const protocol of [6]) {
         const ports: [number, number][] = [];
         for (const seg of listeningSegments(cloud, enis, protocol)) {
@@ -142,7 +164,7 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
           );
           if (ok) ports.push(seg);
         }
-        if (ports.length > 0) behind.push({ via: lb.name, protocol, ports });
+        if (ports.length > 0) behind.push({ via: lb.name, protocol, ports, listenersUnknown: true });
       }
     }
     const shown = r.path ?? r.blockedPath;
@@ -154,6 +176,7 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
       kind: r.eni.kind,
       exposed: r.exposed,
       behind,
+      ...(unknownTargets(cloud, enis).length > 0 ? { unknownTargets: unknownTargets(cloud, enis) } : {}),
       path: shown?.hops ?? [],
       controls: ctrls,
       depth: r.exposed.length > 0 ? 0 : blocking,

@@ -20,6 +20,7 @@ import type {
   WebAclAssociation,
 } from "../../model/cloud.js";
 import { isUnknown } from "../../model/cloud.js";
+import type { LbListener, TargetGroup } from "../../model/cloud-lb.js";
 import type { Warning } from "../../model/model.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
@@ -40,6 +41,8 @@ export class CloudBuilder {
   readonly peerings: VpcPeering[] = [];
   readonly transitGateways: TransitGateway[] = [];
   readonly flowLogs: FlowLog[] = [];
+  readonly listeners: LbListener[] = [];
+  readonly targetGroups: TargetGroup[] = [];
   readonly problems: InputProblem[] = [];
   readonly warnings: Warning[] = [];
 
@@ -170,6 +173,8 @@ export class CloudBuilder {
       peerings: this.peerings,
       transitGateways: this.transitGateways,
       flowLogs: this.flowLogs,
+      ...(this.listeners.length > 0 ? { listeners: this.listeners } : {}),
+      ...(this.targetGroups.length > 0 ? { targetGroups: this.targetGroups } : {}),
     };
   }
 }

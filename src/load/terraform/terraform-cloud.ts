@@ -19,6 +19,7 @@ import type { Block } from "./hcl-ast.js";
 import type { Scope } from "./hcl-eval.js";
 import { isInstance, isList, isObject, UnknownValue, type Value } from "./hcl-value.js";
 import { readAuditFields } from "./terraform-cloud-audit.js";
+import { LOAD_BALANCING_TYPES, TerraformLoadBalancing } from "./terraform-load-balancer.js";
 import { type ResourceInstance, syntheticId, type TerraformModule } from "./terraform-module.js";
 import { TerraformTransitGateways, TRANSIT_GATEWAY_TYPES } from "./terraform-transit-gateway.js";
 
@@ -117,6 +118,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   const laterStill: (() => void)[] = [];
   const peerings = new Map<string, VpcPeering>();
   const tgws = new TerraformTransitGateways(b, reader, ref);
+  const lbs = new TerraformLoadBalancing(b, reader, module, ref);
   const policyRules = new Map<string, string[]>();
   const groupRules = new Map<string, DomainRule[]>();
   const sorted = [...instances].sort((x, y) => order(x.type) - order(y.type));
@@ -127,6 +129,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
     const nameTag = typeof tags?.Name === "string" ? tags.Name : undefined;
     const tierTag = typeof tags?.Tier === "string" ? tags.Tier : undefined;
     if (TRANSIT_GATEWAY_TYPES.has(inst.type)) tgws.read(inst, w);
+    if (LOAD_BALANCING_TYPES.has(inst.type)) lbs.read(inst, w);
     switch (inst.type) {
       case "aws_vpc": {
         const text = reader.string(w, "cidr_block", true);
@@ -668,6 +671,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   for (const fn of laterStill) fn();
   b.peerings.push(...peerings.values());
   tgws.finish();
+  lbs.finish();
   for (const { target, inst } of eips) {
     const i = b.interfaces.findIndex((x) => x.id === target || x.id.startsWith(`${target}#`));
     if (i < 0)
