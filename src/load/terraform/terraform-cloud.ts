@@ -19,6 +19,7 @@ import type { Block } from "./hcl-ast.js";
 import type { Scope } from "./hcl-eval.js";
 import { isInstance, isList, isObject, UnknownValue, type Value } from "./hcl-value.js";
 import { readAuditFields } from "./terraform-cloud-audit.js";
+import { EKS_TYPES, TerraformEks } from "./terraform-eks.js";
 import { LOAD_BALANCING_TYPES, TerraformLoadBalancing } from "./terraform-load-balancer.js";
 import { type ResourceInstance, syntheticId, type TerraformModule } from "./terraform-module.js";
 import { TerraformTransitGateways, TRANSIT_GATEWAY_TYPES } from "./terraform-transit-gateway.js";
@@ -119,6 +120,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   const peerings = new Map<string, VpcPeering>();
   const tgws = new TerraformTransitGateways(b, reader, ref);
   const lbs = new TerraformLoadBalancing(b, reader, module, ref);
+  const eks = new TerraformEks(b, reader, module, ref);
   const policyRules = new Map<string, string[]>();
   const groupRules = new Map<string, DomainRule[]>();
   const sorted = [...instances].sort((x, y) => order(x.type) - order(y.type));
@@ -130,6 +132,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
     const tierTag = typeof tags?.Tier === "string" ? tags.Tier : undefined;
     if (TRANSIT_GATEWAY_TYPES.has(inst.type)) tgws.read(inst, w);
     if (LOAD_BALANCING_TYPES.has(inst.type)) lbs.read(inst, w);
+    if (EKS_TYPES.has(inst.type)) eks.read(inst, w, nameTag, tierTag);
     switch (inst.type) {
       case "aws_vpc": {
         const text = reader.string(w, "cidr_block", true);
@@ -544,14 +547,6 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
         });
         break;
       }
-      case "aws_eks_node_group": {
-        for (const s of reader.ids(w, "subnet_ids"))
-          b.interfaces.push({
-            ...iface(inst, "node-group", s, [], false, nameTag, tierTag, ref(inst)),
-            unknownSecurityGroups: "the EKS cluster security group is created by AWS",
-          });
-        break;
-      }
       case "aws_networkfirewall_firewall": {
         const vpcId = reader.id(w, "vpc_id", true);
         const subnetIds: string[] = [];
@@ -672,6 +667,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   b.peerings.push(...peerings.values());
   tgws.finish();
   lbs.finish();
+  eks.finish();
   for (const { target, inst } of eips) {
     const i = b.interfaces.findIndex((x) => x.id === target || x.id.startsWith(`${target}#`));
     if (i < 0)
