@@ -44,3 +44,22 @@ export function tableDiff(expected: ReadonlyMap<string, boolean>, actual: Readon
   }
   return out;
 }
+
+/** One connection between two pods ("ns/name"), decided by both engines; throws when they disagree. */
+export function decidePair(model: Model, from: string, to: string, port: number, protocol: Protocol): boolean {
+  const find = (id: string) => {
+    const pod = model.pods.find((p) => `${p.namespace}/${p.name}` === id);
+    if (pod === undefined) throw new Error(`no pod ${id} in the model`);
+    return pod;
+  };
+  const slow = evaluateCluster(model, {
+    from: podParty(model, find(from)),
+    to: podParty(model, find(to)),
+    port,
+    protocol,
+  }).allowed;
+  const fast = workloadMatrix(model, { port, protocol }).pairs.find((p) => p.from === from && p.to === to)?.allowed;
+  if (fast !== slow)
+    throw new Error(`engines disagree on ${from} -> ${to} ${protocol}/${port}: reference ${slow}, matrix ${fast}`);
+  return slow;
+}

@@ -27,11 +27,11 @@ import { parseStrictCidr } from "./validate-network-policy.js";
  * portNumber | namedPort | portRange. The older namespaces.sameLabels/notSameLabels and namespacedPods were removed.
  */
 
-const podsSelector = z.strictObject({ namespaceSelector: labelSelector, podSelector: labelSelector });
+export const podsSelector = z.strictObject({ namespaceSelector: labelSelector, podSelector: labelSelector });
 
 const subject = z.strictObject({ namespaces: labelSelector.optional(), pods: podsSelector.optional() });
 
-const portSchema = z.strictObject({
+export const portSchema = z.strictObject({
   portNumber: z.strictObject({ protocol: z.string().optional(), port: z.number() }).optional(),
   namedPort: z.string().optional(),
   portRange: z.strictObject({ protocol: z.string().optional(), start: z.number(), end: z.number() }).optional(),
@@ -66,8 +66,8 @@ const schema = z.strictObject({
 });
 
 type Data = z.output<typeof schema>;
-type PeerData = z.output<typeof peerSchema>;
-type PortData = z.output<typeof portSchema>;
+export type PeerData = z.output<typeof peerSchema>;
+export type PortData = z.output<typeof portSchema>;
 type RuleData = { action: string; from?: PeerData[]; to?: PeerData[]; ports?: PortData[] };
 
 export type Loaded = { readonly identity: Identity; readonly policies: readonly ClusterPolicy[] };
@@ -145,7 +145,7 @@ function readSubject(
   return { namespaces: toLabelSelector(pods.namespaceSelector), pods: toLabelSelector(pods.podSelector) };
 }
 
-type Ctx = {
+export type Ctx = {
   readonly diag: Diagnostics;
   readonly site: Site;
   readonly obj: RawObject;
@@ -180,7 +180,7 @@ function toRule(data: Data, direction: Direction, i: number, ctx: Ctx): PolicyRu
   };
 }
 
-function toPeers(peer: PeerData, direction: Direction, path: Path, ctx: Ctx): Peer[] {
+export function toPeers(peer: PeerData, direction: Direction, path: Path, ctx: Ctx): Peer[] {
   const { diag, site } = ctx;
   const line = ctx.obj.locator.lineOf(path);
   const set = (["namespaces", "pods", "networks", "nodes"] as const).filter((k) => peer[k] !== undefined);
@@ -242,7 +242,7 @@ function toPeers(peer: PeerData, direction: Direction, path: Path, ctx: Ctx): Pe
   return out;
 }
 
-function toPorts(port: PortData, path: Path, ctx: Ctx): PortSpec[] {
+export function toPorts(port: PortData, path: Path, ctx: Ctx): PortSpec[] {
   const { diag, site } = ctx;
   const line = ctx.obj.locator.lineOf(path);
   const set = (["portNumber", "namedPort", "portRange"] as const).filter((k) => port[k] !== undefined);
@@ -273,22 +273,28 @@ function toPorts(port: PortData, path: Path, ctx: Ctx): PortSpec[] {
   return [{ protocol, port: range.start, endPort: range.end, line }];
 }
 
-/** Two AdminNetworkPolicies at the same priority: which wins is undefined by the API, so say so. */
+/**
+ * Two policies of the Admin (or Baseline) tier at the same priority: which wins is undefined by the API
+ * (AdminNetworkPolicySpec / ClusterNetworkPolicySpec priority), so say so.
+ */
 export function warnSamePriority(policies: readonly ClusterPolicy[], diag: Diagnostics): void {
-  const byPriority = new Map<number, ClusterPolicy[]>();
+  const byPriority = new Map<string, ClusterPolicy[]>();
   for (const p of policies) {
-    if (p.tier !== ADMIN_TIER) continue;
-    const list = byPriority.get(p.order) ?? [];
+    if (p.tier !== ADMIN_TIER && p.tier !== BASELINE_TIER) continue;
+    const key = `${p.tier.name}/${p.order}`;
+    const list = byPriority.get(key) ?? [];
     list.push(p);
-    byPriority.set(p.order, list);
+    byPriority.set(key, list);
   }
-  for (const [priority, list] of byPriority) {
+  for (const list of byPriority.values()) {
     if (list.length < 2) continue;
-    const names = list.map((p) => `${p.name} (${p.source.file}:${p.source.line})`).join(", ");
+    const first = list[0] as ClusterPolicy;
+    const names = list.map((p) => `${p.source.kind} ${p.name} (${p.source.file}:${p.source.line})`).join(", ");
+    const tier = first.tier === ADMIN_TIER ? "admin" : "baseline";
     for (const p of list)
       diag.warnings.push({
         code: "anp-same-priority",
-        message: `AdminNetworkPolicies ${names} share priority ${priority}: the API leaves their precedence undefined (Ward takes them by name)`,
+        message: `${names} share priority ${first.order} in the ${tier} tier: the API leaves their precedence undefined (Ward takes them by name)`,
         file: p.source.file,
         line: p.source.line,
       });

@@ -3,6 +3,7 @@ import type { Diagnostics } from "../diagnostics.js";
 import { type Loaded, loadAdminNetworkPolicy, warnSamePriority } from "./admin-network-policy.js";
 import { type CalicoTier, loadCalicoObject, resolveCalico, type ServiceAccountInfo, tierOf } from "./calico.js";
 import { loadCiliumPolicy } from "./cilium.js";
+import { loadClusterNetworkPolicy } from "./cluster-network-policy.js";
 import { type EdgeItem, edgeOf, loadEdgeObject } from "./edges.js";
 import type { ClusterLayerKind } from "./kinds.js";
 import type { RawObject } from "./objects.js";
@@ -13,6 +14,8 @@ export function loadClusterKind(obj: RawObject, kind: ClusterLayerKind, diag: Di
     case "AdminNetworkPolicy":
     case "BaselineAdminNetworkPolicy":
       return loadAdminNetworkPolicy(obj, diag);
+    case "ClusterNetworkPolicy":
+      return loadClusterNetworkPolicy(obj, diag);
     case "CiliumNetworkPolicy":
     case "CiliumClusterwideNetworkPolicy":
       return loadCiliumPolicy(obj, diag);

@@ -21,6 +21,7 @@ export type EvaluatedKind =
 export type ClusterLayerKind =
   | "AdminNetworkPolicy"
   | "BaselineAdminNetworkPolicy"
+  | "ClusterNetworkPolicy"
   | "CiliumNetworkPolicy"
   | "CiliumClusterwideNetworkPolicy"
   | "CalicoNetworkPolicy"
@@ -59,6 +60,7 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   NetworkPolicy: ["networking.k8s.io"],
   AdminNetworkPolicy: ["policy.networking.k8s.io"],
   BaselineAdminNetworkPolicy: ["policy.networking.k8s.io"],
+  ClusterNetworkPolicy: ["policy.networking.k8s.io"],
   CiliumNetworkPolicy: ["cilium.io"],
   CiliumClusterwideNetworkPolicy: ["cilium.io"],
   CalicoNetworkPolicy: CALICO_GROUPS,
