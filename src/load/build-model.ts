@@ -22,6 +22,7 @@ import {
   type MeshItem,
 } from "./k8s/istio-linkerd-kinds.js";
 import { classify, isControllerKind } from "./k8s/kinds.js";
+import { type ApiObjectRef, apiObjectRef, isMeshApiGroup } from "./k8s/mesh-api-objects.js";
 import type { Identity } from "./k8s/metadata.js";
 import { buildNamespaces, loadNamespace, type NamespaceReference } from "./k8s/namespaces.js";
 import { collectObjects, type RawObject, stripNulls } from "./k8s/objects.js";
@@ -48,6 +49,7 @@ type Loaded =
 export function buildModel(inputs: InputText[]): Model {
   const diag = new Diagnostics();
   const ignored: SourceRef[] = [];
+  const meshApiObjects: ApiObjectRef[] = [];
   // Keyed by kind/namespace/name: a later definition replaces an earlier one, as with kubectl apply.
   const loaded = new Map<string, Loaded>();
   const auditKinds = new AuditKinds();
@@ -57,6 +59,7 @@ export function buildModel(inputs: InputText[]): Model {
     for (const doc of parsed.documents) {
       for (const obj of collectObjects(doc, diag)) {
         const taken = auditKinds.take(obj, diag);
+        if (isMeshApiGroup(obj.apiVersion)) meshApiObjects.push(apiObjectRef({ ...obj, apiVersion: obj.apiVersion }));
         const kind = classify(obj.kind, obj.apiVersion);
         if (kind === undefined) {
           if (!taken) ignored.push(ignoredRef(obj));
@@ -142,6 +145,7 @@ export function buildModel(inputs: InputText[]): Model {
     services,
     serviceAccounts,
     ignored,
+    ...(meshApiObjects.length > 0 ? { meshApiObjects } : {}),
     warnings: diag.warnings,
     admission: auditKinds.admission,
     tls: auditKinds.tls(),

@@ -50,6 +50,8 @@ export type Model = {
   readonly serviceAccounts: readonly SourceRef[];
   /** Objects of kinds Ward does not evaluate: kept so --verbose can list them. */
   readonly ignored: readonly SourceRef[];
+  /** Every object of an Istio, Linkerd or SMI API group with its apiVersion (evaluated or not), for the audit. */
+  readonly meshApiObjects?: readonly (SourceRef & { readonly apiVersion: string })[];
   readonly warnings: readonly Warning[];
   /** The cloud layer (AWS VPC), from Terraform or `aws ec2 describe-*` output; undefined when the input has none. */
   readonly cloud?: CloudModel;

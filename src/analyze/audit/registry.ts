@@ -23,6 +23,7 @@ import { halfOpenPath } from "./rules/half-open-path.js";
 import { hostNetworkPods } from "./rules/host-network.js";
 import { ingressFromAllNamespaces } from "./rules/ingress-from-all-namespaces.js";
 import { MESH_RULES } from "./rules/mesh.js";
+import { meshUnknownApiKind } from "./rules/mesh-api-kinds.js";
 import { httpFieldsOnTcpPort } from "./rules/mesh-http-fields-on-tcp.js";
 import { namedPortMissing } from "./rules/named-port-missing.js";
 import { peerMatchesNothing } from "./rules/peer-matches-nothing.js";
@@ -69,4 +70,5 @@ export const RULES: readonly AuditRule[] = [
   smallProductionVpc,
   vpcWithoutFlowLogs,
   endpointMissingZones,
+  meshUnknownApiKind,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
