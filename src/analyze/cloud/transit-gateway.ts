@@ -73,7 +73,7 @@ export function routeInTransitGateway(
     .sort((a, b) => b.cidr.prefix - a.cidr.prefix || Number(b.static) - Number(a.static));
   const best = matching[0];
   const unknownRoutes = table.routes.filter((r) => isUnknown(r.destination) || isUnknown(r.target));
-  const name = `${tgw.id} route table ${table.id}`;
+  const name = `${table.id} (associated with ${src.id})`;
   if (!table.routesKnown)
     return {
       status: "unknown",
@@ -84,7 +84,7 @@ export function routeInTransitGateway(
   if (!best)
     return {
       status: unknownRoutes.length > 0 ? "unknown" : "deny",
-      why: `${name} (associated with ${src.id}) has no route to ${describeRanges(set)}: the packet is dropped`,
+      why: `${name} has no route to ${describeRanges(set)}: the packet is dropped`,
       refs: [table.source, ...unknownRoutes.map((r) => r.source)],
       table,
     };
@@ -145,6 +145,8 @@ export function attachmentSubnet(
   strict: boolean,
   towards?: Subnet,
 ): AttachmentSubnet {
+  if (att.subnetsKnown === false)
+    return { kind: "unknown", why: `the subnets of ${att.id} are not in the files: its network ACLs are unknown` };
   const subnets = att.subnetIds.flatMap((id) => cloud.subnets.find((s) => s.id === id) ?? []);
   const missing = att.subnetIds.filter((id) => !subnets.some((s) => s.id === id));
   const zone = zoneOf(zoneFrom) ?? "an unknown zone";

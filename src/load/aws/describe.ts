@@ -5,6 +5,7 @@ import { isUnknown } from "../../model/cloud.js";
 import type { InputText } from "../read-inputs.js";
 import { CloudBuilder, parseIpProtocol } from "./cloud-builder.js";
 import { readDescribeAuditFields } from "./describe-audit.js";
+import { readTransitGateways } from "./describe-transit-gateway.js";
 
 /** Top-level keys of `aws ec2 describe-*` output that Ward reads. */
 export const DESCRIBE_KEYS = [
@@ -434,6 +435,7 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
     });
   }
   readFirewalls(b, files);
+  readTransitGateways(b, files);
   readDescribeAuditFields(b, files);
   // Instances whose interfaces are not in describe-network-interfaces output: their primary interface.
   for (const f of files)

@@ -5,6 +5,9 @@ import { type InputText, STDIN_NAME } from "../read-inputs.js";
 import { isTerraformFile, loadTerraform, type TerraformVars } from "../terraform/load-terraform.js";
 import { isTerraformJson, loadTerraformJson } from "../terraform/terraform-json.js";
 import { isDescribeJson, loadDescribe } from "./describe.js";
+import { isTransitGatewayInput } from "./describe-transit-gateway.js";
+
+const isDescribe = (i: InputText): boolean => isDescribeJson(i.text) || isTransitGatewayInput(i);
 
 export type { TerraformVars };
 
@@ -13,7 +16,7 @@ export function isCloudInput(input: InputText): boolean {
   if (isTerraformFile(input.file) || /\.tfvars$/i.test(input.file)) return true;
   return (
     (/\.json$/i.test(input.file) || input.file === STDIN_NAME) &&
-    (isDescribeJson(input.text) || isTerraformJson(input.text))
+    (isDescribe(input) || isTerraformJson(input.text))
   );
 }
 
@@ -26,8 +29,8 @@ export type CloudLoad = {
 /** Cloud inputs → the cloud model; every problem of every file is reported in one InputError. */
 export async function loadCloud(inputs: readonly InputText[], vars: TerraformVars = {}): Promise<CloudLoad> {
   const json = inputs.filter((i) => isTerraformJson(i.text));
-  const describe = inputs.filter((i) => isDescribeJson(i.text));
-  const tf = inputs.filter((i) => !isDescribeJson(i.text) && !isTerraformJson(i.text));
+  const describe = inputs.filter(isDescribe);
+  const tf = inputs.filter((i) => !isDescribe(i) && !isTerraformJson(i.text));
   let cloud = emptyCloud();
   const problems = [];
   const warnings: Warning[] = [];
