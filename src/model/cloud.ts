@@ -187,6 +187,8 @@ export type NetworkInterface = {
   readonly noSecurityGroups?: boolean;
   /** Its security groups are not in the files (e.g. created by AWS): the security-group hop is unknown. */
   readonly unknownSecurityGroups?: string;
+  /** Its IAM role has AmazonSSMManagedInstanceCore: it is managed through Systems Manager (Session Manager). */
+  readonly sessionManager?: boolean;
   readonly source: CloudRef;
 };
 

@@ -130,6 +130,33 @@ resource "aws_vpc_endpoint_subnet_association" "sts_b" {
   });
 });
 
+describe("Session Manager from IAM", () => {
+  it("an instance whose profile's role lists AmazonSSMManagedInstanceCore is managed through Systems Manager", async () => {
+    const tf = (policy: string) => `resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_iam_role" "app" {
+  assume_role_policy  = "{}"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/${policy}"]
+}
+resource "aws_iam_instance_profile" "app" {
+  role = aws_iam_role.app.name
+}
+resource "aws_instance" "app" {
+  ami                  = "ami-12345678"
+  instance_type        = "t3.micro"
+  subnet_id            = aws_subnet.a.id
+  iam_instance_profile = aws_iam_instance_profile.app.name
+}
+`;
+    const on = await load(tf("AmazonSSMManagedInstanceCore"));
+    expect(on.cloud.interfaces.map((i) => [i.name, i.sessionManager])).toEqual([["app", true]]);
+    const off = await load(tf("ReadOnlyAccess"));
+    expect(off.cloud.interfaces.map((i) => [i.name, i.sessionManager])).toEqual([["app", undefined]]);
+  });
+});
+
 describe("audit fields from terraform show -json", () => {
   it("reads the same fields from state values", () => {
     const res = (type: string, name: string, values: Record<string, unknown>) => ({

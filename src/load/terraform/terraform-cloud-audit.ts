@@ -2,6 +2,7 @@ import type { FlowLog, NetworkInterface } from "../../model/cloud.js";
 import type { CloudBuilder } from "../aws/cloud-builder.js";
 import type { Block } from "./hcl-ast.js";
 import type { Scope } from "./hcl-eval.js";
+import { isList, UnknownValue, type Value } from "./hcl-value.js";
 import { Reader, type ResourceSource } from "./terraform-cloud.js";
 import type { ResourceInstance } from "./terraform-module.js";
 
@@ -30,6 +31,7 @@ export function readAuditFields(module: ResourceSource, instances: readonly Reso
   const reader = new Reader(module, b);
   const where = (inst: ResourceInstance): Where => ({ block: inst.block, scope: inst.scope, label: inst.address });
   const endpoints = new Map(instances.filter((i) => i.type === "aws_vpc_endpoint").map((i) => [i.address, i]));
+  markSessionManager(reader, instances, b);
   for (const inst of instances) {
     const w = where(inst);
     switch (inst.type) {
@@ -153,4 +155,69 @@ function stringMap(v: Record<string, unknown> | undefined): Record<string, strin
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
   return out;
+}
+
+// The AWS managed policy that lets SSM Agent register the instance with Systems Manager, Session Manager included
+// (docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
+const SSM_POLICY = /:policy\/AmazonSSMManagedInstanceCore$/;
+
+/**
+ * Marks the node groups and instances whose IAM role has AmazonSSMManagedInstanceCore attached (aws_iam_role
+ * managed_policy_arns, aws_iam_role_policy_attachment, aws_iam_policy_attachment; instances through their
+ * aws_iam_instance_profile). A role is named by its address, its literal name, or an ARN ending in role/<name>.
+ */
+function markSessionManager(reader: Reader, instances: readonly ResourceInstance[], b: CloudBuilder): void {
+  const where = (inst: ResourceInstance): Where => ({ block: inst.block, scope: inst.scope, label: inst.address });
+  const raw = (inst: ResourceInstance, name: string) =>
+    inst.block.attributes.has(name) ? reader.raw(where(inst), name) : undefined;
+  const roleNames = new Map<string, string>(); // role name → address
+  const ssmRoles = new Set<string>();
+  const profiles = new Map<string, Value | undefined>(); // profile address or name → its role
+  for (const inst of instances)
+    if (inst.type === "aws_iam_role") {
+      const name = raw(inst, "name");
+      if (typeof name === "string") roleNames.set(name, inst.address);
+    }
+  const roleOf = (v: Value | undefined): string | undefined => {
+    if (v instanceof UnknownValue) return v.from?.startsWith("aws_iam_role.") ? v.from : undefined;
+    if (typeof v !== "string") return undefined;
+    if (v.startsWith("aws_iam_role.")) return v;
+    const name = /:role\/(?:.*\/)?([^/]+)$/.exec(v)?.[1] ?? v;
+    return roleNames.get(name) ?? `role/${name}`;
+  };
+  const list = (v: Value | undefined): Value[] => (v !== undefined && isList(v) ? [...v] : v === undefined ? [] : [v]);
+  for (const inst of instances) {
+    if (
+      inst.type === "aws_iam_role" &&
+      list(raw(inst, "managed_policy_arns")).some((p) => typeof p === "string" && SSM_POLICY.test(p))
+    )
+      ssmRoles.add(inst.address);
+    if (inst.type === "aws_iam_role_policy_attachment" || inst.type === "aws_iam_policy_attachment") {
+      const policy = raw(inst, "policy_arn");
+      if (typeof policy !== "string" || !SSM_POLICY.test(policy)) continue;
+      const roles = inst.type === "aws_iam_role_policy_attachment" ? [raw(inst, "role")] : list(raw(inst, "roles"));
+      for (const r of roles) {
+        const role = roleOf(r);
+        if (role !== undefined) ssmRoles.add(role);
+      }
+    }
+    if (inst.type === "aws_iam_instance_profile") {
+      profiles.set(inst.address, raw(inst, "role"));
+      const name = raw(inst, "name");
+      if (typeof name === "string") profiles.set(name, raw(inst, "role"));
+    }
+  }
+  if (ssmRoles.size === 0) return;
+  for (const inst of instances) {
+    let role: string | undefined;
+    if (inst.type === "aws_eks_node_group") role = roleOf(raw(inst, "node_role_arn"));
+    else if (inst.type === "aws_instance") {
+      const p = raw(inst, "iam_instance_profile");
+      const key = p instanceof UnknownValue ? p.from : typeof p === "string" ? p : undefined;
+      role = key === undefined ? undefined : roleOf(profiles.get(key));
+    } else continue;
+    if (role === undefined || !ssmRoles.has(role)) continue;
+    for (const ni of b.interfaces)
+      if (ni.id.startsWith(`${inst.address}#`)) Object.assign(ni, { sessionManager: true });
+  }
 }

@@ -75,4 +75,28 @@ resource "aws_nat_gateway" "nat" {
 `;
     expect(await auditTerraform(tf(viaNat, route), "WARD-AWS-012")).toEqual([]);
   });
+  it("requires ssm and ssmmessages when the node role has AmazonSSMManagedInstanceCore (Session Manager)", async () => {
+    const role = (attach: string) => `resource "aws_iam_role" "nodes" {
+  name               = "eks-nodes"
+  assume_role_policy = "{}"
+}
+${attach}`;
+    const attachment = `resource "aws_iam_role_policy_attachment" "ssm" {
+  role       = aws_iam_role.nodes.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+`;
+    const withRole = (extra: string) =>
+      tf(extra).replace('"arn:aws:iam::123456789012:role/nodes"', "aws_iam_role.nodes.arn");
+    const ssm = await auditTerraform(withRole(all + role(attachment)), "WARD-AWS-012");
+    expect(ssm.map((f) => f.message)).toEqual([
+      expect.stringMatching(/no endpoint for com\.amazonaws\.<region>\.ssm, com\.amazonaws\.<region>\.ssmmessages$/),
+    ]);
+    expect(
+      await auditTerraform(withRole(all + iface("ssm") + iface("ssmmessages") + role(attachment)), "WARD-AWS-012"),
+    ).toEqual([]);
+    // Another policy on the role: no Session Manager, no SSM endpoints required.
+    const other = attachment.replace("AmazonSSMManagedInstanceCore", "AmazonEKSWorkerNodePolicy");
+    expect(await auditTerraform(withRole(all + role(other)), "WARD-AWS-012")).toEqual([]);
+  });
 });

@@ -8,6 +8,11 @@ import type { AuditRule, Finding } from "../finding.js";
 // (docs.aws.amazon.com/eks/latest/userguide/private-clusters.html): ECR API and Docker registry, S3 as a gateway
 // endpoint (image layers), EC2, STS (IAM roles for service accounts), Elastic Load Balancing, CloudWatch Logs.
 const INTERFACE = ["ecr.api", "ecr.dkr", "ec2", "sts", "elasticloadbalancing", "logs"] as const;
+// Session Manager needs ssm (agent registration) and ssmmessages ("required to create and delete session channels"),
+// docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html; ec2messages only
+// serves SSM Agent older than 3.3.40.0, so it is named in the fix, not required.
+// Ward knows a node uses it only from Terraform: its IAM role has AmazonSSMManagedInstanceCore attached.
+const SESSION_MANAGER = ["ssm", "ssmmessages"] as const;
 const serviceOf = (name: string | undefined) => /^com\.amazonaws\.[a-z0-9-]+\.(.+)$/.exec(name ?? "")?.[1];
 
 export const eksMissingEndpoints: AuditRule = {
@@ -16,8 +21,8 @@ export const eksMissingEndpoints: AuditRule = {
   severity: "high",
   title: "Private EKS nodes without the VPC endpoints they need",
   rationale:
-    "Nodes in subnets with no route to the internet reach AWS APIs only through VPC endpoints: without ecr.api, ecr.dkr and the S3 gateway endpoint they cannot pull images, without ec2/sts/elasticloadbalancing/logs they cannot join the cluster, assume roles, register load balancer targets or ship logs.",
-  fix: "Create interface endpoints (private DNS enabled) for com.amazonaws.<region>.ecr.api, ecr.dkr, ec2, sts, elasticloadbalancing and logs, and a gateway endpoint for s3 associated with the nodes' route tables.",
+    "Nodes in subnets with no route to the internet reach AWS APIs only through VPC endpoints: without ecr.api, ecr.dkr and the S3 gateway endpoint they cannot pull images, without ec2/sts/elasticloadbalancing/logs they cannot join the cluster, assume roles, register load balancer targets or ship logs. Nodes managed through Systems Manager also need ssm and ssmmessages (Session Manager); Ward counts a node group as such when the Terraform files attach AmazonSSMManagedInstanceCore to its node role (aws_iam_role managed_policy_arns, aws_iam_role_policy_attachment or aws_iam_policy_attachment) — describe-* output carries no IAM, so there the SSM endpoints are not required.",
+  fix: "Create interface endpoints (private DNS enabled) for com.amazonaws.<region>.ecr.api, ecr.dkr, ec2, sts, elasticloadbalancing and logs (plus ssm and ssmmessages for Session Manager, and ec2messages for SSM Agent older than 3.3.40.0), and a gateway endpoint for s3 associated with the nodes' route tables.",
   equivalents: {},
   check(ctx) {
     const cloud = ctx.model.cloud;
@@ -45,7 +50,8 @@ export const eksMissingEndpoints: AuditRule = {
       const endpoints = cloud.gateways.filter((g) => g.type === "vpc-endpoint" && g.vpcId === subnet.vpcId);
       const has = (svc: string, pred: (g: Gateway) => boolean) =>
         endpoints.some((g) => serviceOf(g.serviceName) === svc && pred(g));
-      const missing: string[] = INTERFACE.filter((svc) => !has(svc, (g) => g.endpointType === "Interface"));
+      const needed = node.sessionManager === true ? [...INTERFACE, ...SESSION_MANAGER] : INTERFACE;
+      const missing: string[] = needed.filter((svc) => !has(svc, (g) => g.endpointType === "Interface"));
       // A gateway endpoint serves only the route tables it is associated with (none listed: may be associated elsewhere).
       const s3 = has(
         "s3",
