@@ -6,10 +6,12 @@ import type { SourceRef } from "../model/source-ref.js";
 import { Diagnostics } from "./diagnostics.js";
 import { AuditKinds, objectKey } from "./k8s/audit-kinds.js";
 import type { CalicoTier, ServiceAccountInfo } from "./k8s/calico.js";
+import type { CalicoNetworkSet } from "./k8s/calico-network-sets.js";
 import {
   finishClusterKinds,
   loadClusterKind,
   loadedEdge,
+  loadedNetworkSet,
   loadedTier,
   resolveClusterKinds,
 } from "./k8s/cluster-kinds.js";
@@ -84,6 +86,7 @@ export function buildModel(inputs: InputText[]): Model {
   const references: NamespaceReference[] = [];
   const meshItems: MeshItem[] = [];
   const tiers: CalicoTier[] = [];
+  const networkSets: CalicoNetworkSet[] = [];
   const accounts: ServiceAccountInfo[] = [];
   const edges: EdgeItem[] = [];
   for (const item of loaded.values()) {
@@ -116,6 +119,8 @@ export function buildModel(inputs: InputText[]): Model {
         policies.push(...item.policies);
         const tier = loadedTier(item);
         if (tier !== undefined) tiers.push(tier);
+        const networkSet = loadedNetworkSet(item);
+        if (networkSet !== undefined) networkSets.push(networkSet);
         const edge = loadedEdge(item);
         if (edge !== undefined) edges.push(edge);
         break;
@@ -135,7 +140,7 @@ export function buildModel(inputs: InputText[]): Model {
       known.add(`${pod.namespace}/${pod.serviceAccount}`);
       accounts.push({ namespace: pod.namespace, name: pod.serviceAccount, labels: {} });
     }
-  const resolved = resolveClusterKinds(policies, tiers, accounts, diag);
+  const resolved = resolveClusterKinds(policies, tiers, accounts, diag, { networkSets, namespaces: namespaceMap });
   if (diag.problems.length > 0) throw new InputError(diag.problems);
   return {
     namespaces: namespaceMap,

@@ -50,7 +50,16 @@ export type Peer =
     }
   | { readonly kind: "entity"; readonly entity: Entity; readonly line: number }
   /** A DNS name or a pattern with `*` (matchPattern): matches a connection to that name. */
-  | { readonly kind: "fqdn"; readonly pattern: string; readonly line: number }
+  | {
+      readonly kind: "fqdn";
+      readonly pattern: string;
+      /**
+       * True: the name's addresses are learned from the pod's own DNS answers (Calico's allowed egress domains), so no
+       * DNS-proxy rule is needed, only DNS egress. Unset: a DNS-proxy rule must see the lookup (Cilium toFQDNs).
+       */
+      readonly learnedFromDnsAnswers?: boolean;
+      readonly line: number;
+    }
   /** Nodes by label: Ward has no Node objects, so this peer never matches (the loader warns). */
   | { readonly kind: "nodes"; readonly selector: LabelSelector; readonly line: number };
 

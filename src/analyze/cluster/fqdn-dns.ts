@@ -21,6 +21,9 @@ export function checkFqdnDns(model: Model, from: Party, name: string, egress: Di
   if (from.kind !== "pod" || by.kind !== "rule" || by.action !== "allow") return undefined;
   const peer = by.rule.peer;
   if (peer === undefined || peer === "any" || peer.kind !== "fqdn") return undefined;
+  // Calico Enterprise "DNS policy": addresses come from the pod's own lookups to trusted DNS servers; no proxy rule.
+  if (peer.learnedFromDnsAnswers === true)
+    return dnsEgress(model, from, name, `the name's addresses are learned from the pod's DNS answers`);
   const dnsRule = orderedPolicies(model.policies)
     .filter((p) => p.egress !== undefined && policySelects(p, from))
     .flatMap((p) => p.egress ?? [])
@@ -30,22 +33,26 @@ export function checkFqdnDns(model: Model, from: Party, name: string, egress: Di
       ok: false,
       why: `the FQDN rule needs DNS through Cilium's DNS proxy, but no egress rule with rules.dns matching ${name} selects ${from.pod.namespace}/${from.pod.name}: the name's addresses are never learned`,
     };
+  return dnsEgress(
+    model,
+    from,
+    name,
+    `DNS rule at ${dnsRule.source.file}:${dnsRule.source.line} lets the DNS proxy learn ${name}`,
+  );
+}
+
+/** The pod's DNS traffic to kube-dns must be allowed for the name's addresses to be learned. */
+function dnsEgress(model: Model, from: Party & { kind: "pod" }, name: string, learned: string): DnsCheck {
   const dnsPods = model.pods.filter((p) => p.namespace === "kube-system" && isKubeDns(p.labels));
   if (dnsPods.length === 0)
-    return {
-      ok: true,
-      why: `DNS rule at ${dnsRule.source.file}:${dnsRule.source.line} lets the DNS proxy learn ${name} (kube-dns pods not in the input: DNS egress not checked)`,
-    };
+    return { ok: true, why: `${learned} (kube-dns pods not in the input: DNS egress not checked)` };
   const reachable = dnsPods.some(
     (dns) =>
       evaluateCluster(model, { from, to: podParty(model, dns), port: 53, protocol: "UDP" }).allowed ||
       evaluateCluster(model, { from, to: podParty(model, dns), port: 53, protocol: "TCP" }).allowed,
   );
   return reachable
-    ? {
-        ok: true,
-        why: `DNS rule at ${dnsRule.source.file}:${dnsRule.source.line} and DNS egress to kube-dns allow resolving ${name}`,
-      }
+    ? { ok: true, why: `${learned}, and DNS egress to kube-dns allows resolving ${name}` }
     : {
         ok: false,
         why: `the FQDN rule needs DNS, but policy blocks ${from.pod.namespace}/${from.pod.name} → kube-system/kube-dns on port 53`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Cidr, parseCidr } from "../../model/cidr.js";
+import type { Namespace } from "../../model/endpoint.js";
 import { EVERYTHING, type LabelSelector, type Labels, selectorMatches } from "../../model/labels.js";
 import {
   type ClusterPolicy,
@@ -17,6 +18,13 @@ import type { SelectorExpression } from "../../model/selector-expression.js";
 import type { Diagnostics, Site } from "../diagnostics.js";
 import type { Path } from "../positions.js";
 import type { Loaded } from "./admin-network-policy.js";
+import {
+  allowsDomains,
+  type CalicoNetworkSet,
+  expandNetworkSets,
+  loadNetworkSet,
+  type SetMatch,
+} from "./calico-network-sets.js";
 import { parseCalicoSelector, SelectorSyntaxError } from "./calico-selector.js";
 import { readIdentity } from "./metadata.js";
 import type { RawObject } from "./objects.js";
@@ -102,6 +110,8 @@ type ServiceAccountMatch = { readonly names?: readonly string[]; readonly select
 // recorded here and resolved by resolveCalico once everything is read.
 const pendingTier = new WeakMap<Tier, { name: string; site: Site; path: Path }>();
 const pendingPeer = new WeakMap<Peer, ServiceAccountMatch>();
+// Selector peers that also reach network sets (calico-network-sets.ts), expanded by resolveCalico.
+const pendingSets = new WeakMap<Peer, SetMatch>();
 const pendingSubject = new WeakMap<ClusterPolicy, ServiceAccountMatch>();
 
 /** A Tier object as read: its order and default action. */
@@ -239,13 +249,16 @@ function entityPeers(e: EntityData | undefined, path: Path, ctx: Ctx): { peers: 
   const hasPositive = selector !== undefined || nsSelector !== undefined || sa !== undefined;
   const notPeers: Peer[] = notNets.map((cidr) => ({ kind: "ipBlock", block: { cidr, except: [] }, line }));
   // notSelector is not namespaced (rules.go: NotSrcSelector is the raw notSelector) …
-  if (notSelector !== undefined)
-    notPeers.push({
+  if (notSelector !== undefined) {
+    const notPeer: Peer = {
       kind: "pods",
       namespaces: { kind: "selector", selector: EVERYTHING },
       pods: bySelector(notSelector),
       line,
-    });
+    };
+    pendingSets.set(notPeer, { selector: notSelector, scope: { kind: "any" } });
+    notPeers.push(notPeer);
+  }
   let peers: Peer[] | "any" = "any";
   // … but it makes a namespaced policy's positive match its own namespace.
   const namespacedByNot = notSelector !== undefined && ctx.namespace !== undefined;
@@ -257,6 +270,17 @@ function entityPeers(e: EntityData | undefined, path: Path, ctx: Ctx): { peers: 
       line,
     };
     if (sa !== undefined) pendingPeer.set(peer, sa);
+    // A service-account match never matches a network set (sets have no service account: rules.go pcsa labels).
+    else
+      pendingSets.set(peer, {
+        selector,
+        scope:
+          nsSelector !== undefined
+            ? { kind: "namespaces", selector: nsSelector }
+            : ctx.namespace !== undefined
+              ? { kind: "same", namespace: ctx.namespace }
+              : { kind: "any" },
+      });
     peers = [peer];
     if (nets.length > 0)
       // nets AND selector: exclude pod addresses outside nets.
@@ -452,6 +476,7 @@ function httpMatches(http: NonNullable<RuleData["http"]>, path: Path, ctx: Ctx):
 /** A Calico NetworkPolicy or GlobalNetworkPolicy → one policy in its tier; a Tier → no policy (its order is kept). */
 export function loadCalicoObject(obj: RawObject, diag: Diagnostics): Loaded | undefined {
   if (obj.kind === "Tier") return loadTier(obj, diag);
+  if (obj.kind === "NetworkSet" || obj.kind === "GlobalNetworkSet") return loadNetworkSet(obj, diag);
   const global = obj.kind === "GlobalNetworkPolicy";
   const before = diag.errorCount;
   const site: Site = { file: obj.file, locator: obj.locator };
@@ -587,6 +612,10 @@ export function resolveCalico(
   tiers: readonly CalicoTier[],
   accounts: readonly ServiceAccountInfo[],
   diag: Diagnostics,
+  sets: { readonly networkSets: readonly CalicoNetworkSet[]; readonly namespaces: ReadonlyMap<string, Namespace> } = {
+    networkSets: [],
+    namespaces: new Map(),
+  },
 ): ClusterPolicy[] {
   const byName = new Map<string, Tier>();
   for (const t of tiers) {
@@ -619,7 +648,7 @@ export function resolveCalico(
       }
       policy = { ...policy, tier };
     }
-    policy = resolvePeers(policy, accounts);
+    policy = withNetworkSets(resolvePeers(policy, accounts), sets.networkSets, sets.namespaces);
     const subject = pendingSubject.get(p);
     if (subject === undefined) {
       out.push(policy);
@@ -690,5 +719,28 @@ function resolvePeers(policy: ClusterPolicy, accounts: readonly ServiceAccountIn
     });
   const ingress = fix(policy.ingress);
   const egress = fix(policy.egress);
+  return { ...policy, ...(ingress === undefined ? {} : { ingress }), ...(egress === undefined ? {} : { egress }) };
+}
+
+/** Adds to each Calico selector peer the network sets it matches (calico-network-sets.ts). */
+function withNetworkSets(
+  policy: ClusterPolicy,
+  networkSets: readonly CalicoNetworkSet[],
+  namespaces: ReadonlyMap<string, Namespace>,
+): ClusterPolicy {
+  if (networkSets.length === 0) return policy;
+  const match = (peer: Peer) => pendingSets.get(peer);
+  const fix = (rules: readonly PolicyRule[] | undefined, direction: Direction) =>
+    rules?.map((r): PolicyRule => {
+      const peers =
+        r.peers === "any"
+          ? "any"
+          : expandNetworkSets(r.peers, match, networkSets, namespaces, allowsDomains(r, direction));
+      const notPeers =
+        r.notPeers === undefined ? undefined : expandNetworkSets(r.notPeers, match, networkSets, namespaces, false);
+      return { ...r, peers, ...(notPeers === undefined ? {} : { notPeers }) };
+    });
+  const ingress = fix(policy.ingress, "ingress");
+  const egress = fix(policy.egress, "egress");
   return { ...policy, ...(ingress === undefined ? {} : { ingress }), ...(egress === undefined ? {} : { egress }) };
 }

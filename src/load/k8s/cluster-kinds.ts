@@ -1,7 +1,9 @@
+import type { Namespace } from "../../model/endpoint.js";
 import type { ClusterPolicy } from "../../model/policy.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { type Loaded, loadAdminNetworkPolicy, warnSamePriority } from "./admin-network-policy.js";
 import { type CalicoTier, loadCalicoObject, resolveCalico, type ServiceAccountInfo, tierOf } from "./calico.js";
+import { type CalicoNetworkSet, networkSetOf } from "./calico-network-sets.js";
 import { loadCiliumPolicy } from "./cilium.js";
 import { loadClusterNetworkPolicy } from "./cluster-network-policy.js";
 import { type EdgeItem, edgeOf, loadEdgeObject } from "./edges.js";
@@ -22,6 +24,8 @@ export function loadClusterKind(obj: RawObject, kind: ClusterLayerKind, diag: Di
     case "CalicoNetworkPolicy":
     case "GlobalNetworkPolicy":
     case "Tier":
+    case "NetworkSet":
+    case "GlobalNetworkSet":
       return loadCalicoObject(obj, diag);
     case "Ingress":
     case "Gateway":
@@ -40,20 +44,26 @@ export function loadedTier(item: Loaded): CalicoTier | undefined {
   return tierOf(item);
 }
 
+/** The Calico NetworkSet or GlobalNetworkSet a loaded item defines, if it is one (kept for resolveClusterKinds). */
+export function loadedNetworkSet(item: Loaded): CalicoNetworkSet | undefined {
+  return networkSetOf(item);
+}
+
 /** The Ingress, Gateway or HTTPRoute a loaded item carries, if it is one. */
 export function loadedEdge(item: Loaded): EdgeItem | undefined {
   return edgeOf(item);
 }
 
 /**
- * Resolves what needs every object (and the pods): Calico policies' tiers and service-account matches.
- * Returns the policies to put in the model; problems (an undefined tier) go to `diag`.
+ * Resolves what needs every object (and the pods): Calico policies' tiers, service-account matches and the network
+ * sets their selectors match. Returns the policies to put in the model; problems (an undefined tier) go to `diag`.
  */
 export function resolveClusterKinds(
   policies: readonly ClusterPolicy[],
   tiers: readonly CalicoTier[],
   accounts: readonly ServiceAccountInfo[],
   diag: Diagnostics,
+  sets?: { readonly networkSets: readonly CalicoNetworkSet[]; readonly namespaces: ReadonlyMap<string, Namespace> },
 ): ClusterPolicy[] {
-  return resolveCalico(policies, tiers, accounts, diag);
+  return resolveCalico(policies, tiers, accounts, diag, sets);
 }

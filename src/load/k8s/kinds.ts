@@ -27,6 +27,8 @@ export type ClusterLayerKind =
   | "CalicoNetworkPolicy"
   | "GlobalNetworkPolicy"
   | "Tier"
+  | "NetworkSet"
+  | "GlobalNetworkSet"
   | "Ingress"
   | "Gateway"
   | "HTTPRoute";
@@ -66,6 +68,8 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   CalicoNetworkPolicy: CALICO_GROUPS,
   GlobalNetworkPolicy: CALICO_GROUPS,
   Tier: CALICO_GROUPS,
+  NetworkSet: CALICO_GROUPS,
+  GlobalNetworkSet: CALICO_GROUPS,
   Ingress: ["networking.k8s.io"],
   Gateway: ["gateway.networking.k8s.io"],
   HTTPRoute: ["gateway.networking.k8s.io"],
