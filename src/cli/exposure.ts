@@ -1,5 +1,6 @@
 import { cloudExposure } from "../analyze/cloud/cloud-exposure.js";
 import { clusterEdges } from "../analyze/edges/cluster-edges.js";
+import { withClusterLayers } from "../analyze/exposure/cloud-cluster.js";
 import { clusterExposure } from "../analyze/exposure/cluster-exposure.js";
 import { cloudExposureJson, cloudExposureText } from "../report/cloud-exposure-report.js";
 import { edgesJson, edgesText } from "../report/edges-report.js";
@@ -13,7 +14,8 @@ export async function exposure(paths: string[], opts: ExposureOptions): Promise<
   const format = parseChoice(opts.format, EXPOSURE_FORMATS, "--format", "text");
   const model = await loadForCommand(paths, opts);
   // Cloud resources (Terraform / describe input) get the cloud report; workloads keep the cluster report.
-  const cloud = model.cloud ? cloudExposure(model.cloud) : undefined;
+  // Node groups that front LoadBalancer/NodePort Services gain the cluster and mesh layers of their workloads.
+  const cloud = model.cloud ? withClusterLayers(model, model.cloud, cloudExposure(model.cloud)) : undefined;
   if (cloud && model.workloads.length === 0) {
     process.stdout.write(format === "json" ? cloudExposureJson(cloud) : cloudExposureText(cloud));
     return 0;

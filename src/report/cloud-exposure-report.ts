@@ -1,6 +1,7 @@
-import type { CloudExposure } from "../analyze/cloud/cloud-exposure.js";
+import type { CloudExposure, Control } from "../analyze/cloud/cloud-exposure.js";
 import { formatSegments } from "../analyze/cloud/cloud-ports.js";
 import { protoName } from "../analyze/cloud/path.js";
+import type { FrontedWorkload } from "../analyze/exposure/cloud-cluster.js";
 import { refText } from "./cloud-reach-report.js";
 
 function ports(list: CloudExposure["exposed"]): string {
@@ -15,6 +16,32 @@ function behindNote(b: CloudExposure["behind"][number]): string {
   const l = b.listenerPorts;
   const groups = b.targetGroups ?? [];
   return ` via listener${l.length === 1 ? "" : "s"} ${l.join(", ")}${groups.length > 0 ? ` (target group ${groups.join(", ")})` : ""}`;
+}
+
+function workloadDepth(f: FrontedWorkload): string {
+  if (f.depth === 0)
+    return f.controls.some((c) => c.state === "unknown")
+      ? "no control blocks it as far as Ward can tell (some are unknown)"
+      : "reachable from the internet";
+  return f.depth === 1
+    ? "1 control blocks the internet — one mistake away from exposure"
+    : `${f.depth} independent controls block the internet — all ${f.depth} would have to fail`;
+}
+
+function controlLine(indent: string, c: Control): string {
+  const ref = c.refs[0];
+  return `${indent}${STATE[c.state]}  ${c.control}: ${c.why}${ref ? `  [${refText(ref)}]` : ""}`;
+}
+
+/** The cluster workloads a node group fronts: the entry, the source the pod sees, each layer's control. */
+function frontsText(fronts: readonly FrontedWorkload[]): string[] {
+  const lines = ["  cluster workloads it fronts (LoadBalancer/NodePort Services):"];
+  for (const f of fronts) {
+    lines.push(`    ${f.workload} ← ${f.entry} → pod port ${f.port}/${f.protocol}: ${workloadDepth(f)}`);
+    lines.push(`      source the pod sees: ${f.source.why}`);
+    for (const c of f.controls) lines.push(controlLine("        ", c));
+  }
+  return lines;
 }
 
 function depthText(e: CloudExposure): string {
@@ -40,6 +67,7 @@ export function cloudExposureText(list: readonly CloudExposure[]): string {
       const ref = c.refs[0];
       lines.push(`    ${STATE[c.state]}  ${c.control}: ${c.why}${ref ? `  [${refText(ref)}]` : ""}`);
     }
+    if (e.fronts && e.fronts.length > 0) lines.push(...frontsText(e.fronts));
     if (e.exposed.length > 0) {
       const n = e.controls.filter((c) => c.state === "restricts").length;
       lines.push(

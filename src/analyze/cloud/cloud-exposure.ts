@@ -1,4 +1,5 @@
 import type { CloudModel, CloudRef, NetworkInterface } from "../../model/cloud.js";
+import type { FrontedWorkload } from "../exposure/cloud-cluster.js";
 import { listeningSegments } from "./cloud-ports.js";
 import { behindListeners, listenerSegments, loadBalancerWhy, unknownTargets } from "./listeners.js";
 import { eniParty, evaluatePath, type Hop, internetParty, type PathResult } from "./path.js";
@@ -40,6 +41,8 @@ export type CloudExposure = {
     /** The LB's listeners are not in the files: any of its ports may forward here. */
     readonly listenersUnknown?: boolean;
   }[];
+  /** Cluster workloads it fronts (an EKS node group), with the cluster and mesh layers; only with Kubernetes input. */
+  readonly fronts?: readonly FrontedWorkload[];
   /** Target groups of an LB whose registrations the files cannot state. */
   readonly unknownTargets?: readonly string[];
   /** One path, hop by hop: the internet to it (allowed when exposed; else the evaluation that blocks it). */
@@ -82,8 +85,14 @@ function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): C
     const prev = byKind.get(kind);
     const open = h.status === "allow" && /0\.0\.0\.0\/0/.test(h.why) && /all traffic/.test(h.why);
     const state: Control["state"] =
-      h.status === "deny" ? "blocks" : kind === "public address" || kind === "route" || open ? "open" : "restricts";
-    const rank = { blocks: 2, restricts: 1, open: 0, unknown: 0 };
+      h.status === "deny"
+        ? "blocks"
+        : h.status === "unknown"
+          ? "unknown"
+          : kind === "public address" || kind === "route" || open
+            ? "open"
+            : "restricts";
+    const rank = { blocks: 3, unknown: 2, restricts: 1, open: 0 };
     if (!prev || rank[state] > rank[prev.state]) byKind.set(kind, { control: kind, state, why: h.why, refs: h.refs });
   }
   return [...byKind.values()];

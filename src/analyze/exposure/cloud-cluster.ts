@@ -1,0 +1,289 @@
+import type { Cidr } from "../../model/cidr.js";
+import { parseCidr } from "../../model/cidr.js";
+import type { CloudModel, CloudRef } from "../../model/cloud.js";
+import { isUnknown } from "../../model/cloud.js";
+import type { Model, Service, ServicePort } from "../../model/model.js";
+import type { Protocol } from "../../model/ports.js";
+import type { CloudExposure, Control } from "../cloud/cloud-exposure.js";
+import { evaluateCluster } from "../cluster/evaluate-cluster.js";
+import { serviceBackends } from "../edges/service-backends.js";
+import { meshApplies, meshLayer } from "../mesh/mesh-layer.js";
+import { externalParty, type Party, podParty } from "../party.js";
+import { ANY_REQUEST } from "../request.js";
+
+/** Whose address the pod sees as the source of traffic that came in through the cloud. */
+export type SeenSource = {
+  /** client: the internet client's own address; lb: a private address of the load balancer; node: a node's address. */
+  readonly kind: "client" | "lb" | "node";
+  readonly why: string;
+};
+
+/** One cluster workload a cloud resource (an EKS node group) fronts, with the cluster and mesh layers judged. */
+export type FrontedWorkload = {
+  readonly workload: string;
+  readonly pod: string;
+  /** "Service payments/frontend LoadBalancer :443/TCP" */
+  readonly entry: string;
+  readonly entrySource: CloudRef;
+  /** The port and protocol the pod receives on. */
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly source: SeenSource;
+  readonly controls: readonly Control[];
+  /** Blocking controls between the internet and this workload (unknown ones are not counted). */
+  readonly depth: number;
+};
+
+const ANNOTATION = "service.beta.kubernetes.io/";
+
+function annotationsOf(model: Model, s: Service): Readonly<Record<string, string>> {
+  return model.annotations?.get(`Service/${s.namespace}/${s.name}`) ?? {};
+}
+
+/**
+ * The source address a pod sees for a Service's external traffic on AWS.
+ * - AWS Load Balancer Controller, nlb-target-type ip: the NLB sends to pod IPs. Client IP preservation is off by
+ *   default for IP target groups over TCP/TLS and always on for UDP (ELB "Edit target group attributes for your
+ *   Network Load Balancer", client IP preservation); preserve_client_ip.enabled=true turns it on.
+ * - instance targets (the controller's default, and the in-tree "nlb"): the NLB preserves the client IP to the
+ *   node (instance target groups: enabled); a Classic ELB (in-tree default) proxies, so the node sees the ELB.
+ * - Then kube-proxy (Kubernetes "Source IP for Services"; Service externalTrafficPolicy): Local keeps the source
+ *   address the node received; Cluster SNATs it to a node IP.
+ */
+export function seenSource(model: Model, s: Service, port: ServicePort): SeenSource {
+  const a = annotationsOf(model, s);
+  const lbType = a[`${ANNOTATION}aws-load-balancer-type`];
+  const targetType = a[`${ANNOTATION}aws-load-balancer-nlb-target-type`] ?? (lbType === "nlb-ip" ? "ip" : "instance");
+  const attrs = a[`${ANNOTATION}aws-load-balancer-target-group-attributes`] ?? "";
+  const preserve = /preserve_client_ip\.enabled=(true|false)/.exec(attrs)?.[1];
+  if (s.type === "LoadBalancer" && targetType === "ip") {
+    const preserved = preserve === undefined ? port.protocol === "UDP" : preserve === "true";
+    return preserved
+      ? {
+          kind: "client",
+          why: "NLB ip targets with client IP preservation (UDP, or preserve_client_ip.enabled=true): the pod sees the client's address",
+        }
+      : {
+          kind: "lb",
+          why: "NLB ip targets (aws-load-balancer-nlb-target-type: ip): client IP preservation is off for TCP ip target groups, so the pod sees a private address of the load balancer",
+        };
+  }
+  const nlb = lbType === "nlb" || lbType === "external";
+  // With instance targets an NLB preserves the client IP unless preserve_client_ip.enabled=false.
+  const nodeSees: "client" | "lb" = s.type === "NodePort" || (nlb && preserve !== "false") ? "client" : "lb";
+  const via =
+    s.type === "NodePort"
+      ? "NodePort: clients connect to a node"
+      : nodeSees === "client"
+        ? "NLB instance targets preserve the client IP to the node"
+        : nlb
+          ? "NLB with preserve_client_ip.enabled=false: the node sees the load balancer"
+          : "no aws-load-balancer-type annotation: a Classic ELB (in-tree provider), which proxies, so the node sees the ELB";
+  if (s.externalTrafficPolicy === "Local")
+    return {
+      kind: nodeSees,
+      why: `${via}; externalTrafficPolicy Local keeps that source address (Kubernetes "Source IP for Services")`,
+    };
+  return {
+    kind: "node",
+    why: `${via}; externalTrafficPolicy Cluster SNATs it to a node IP (Kubernetes "Source IP for Services")`,
+  };
+}
+
+function ranges(cloud: CloudModel, subnetIds: readonly string[], whole: boolean): Cidr[] {
+  const subnets = cloud.subnets.filter((s) => subnetIds.includes(s.id));
+  if (whole) {
+    const vpcs = new Set(subnets.map((s) => s.vpcId));
+    return cloud.vpcs.filter((v) => vpcs.has(v.id)).flatMap((v) => v.cidrs.filter((c) => c.family === 4));
+  }
+  return subnets.flatMap((s) => (isUnknown(s.cidr) || s.cidr.family !== 4 ? [] : [s.cidr]));
+}
+
+type Judged = { state: Control["state"]; why: string; refs: CloudRef[] };
+
+/** NetworkPolicy (and the other cluster kinds) on traffic from these ranges: "all" must pass for a single address. */
+function clusterOn(model: Model, to: Party, port: number, protocol: Protocol, from: Cidr[], exists: boolean): Judged {
+  let all = true;
+  let some = false;
+  let isolated = false;
+  const refs: CloudRef[] = [];
+  for (const c of from) {
+    const o = evaluateCluster(model, { from: externalParty(c.text), to, port, protocol });
+    isolated ||= o.ingress.isolated;
+    if (o.allowed) some = true;
+    else {
+      all = false;
+      if ((o.ingress.partial?.length ?? 0) > 0) some = true;
+    }
+    // The policies that decided: the isolating ones when nothing admits it, else the one whose rule admits it.
+    const d = o.ingress.decidedBy;
+    const deciding =
+      d.kind === "isolated"
+        ? d.policies
+        : d.kind === "rule"
+          ? o.ingress.policies.filter((p) => p.rules.includes(d.rule)).map((p) => p.policy)
+          : [];
+    for (const p of deciding) if (!refs.some((r) => r.file === p.file && r.line === p.line)) refs.push(p);
+  }
+  const text = from.map((c) => c.text).join(", ");
+  if (all)
+    return isolated
+      ? { state: "restricts", why: `NetworkPolicy admits ${text} on ${protocol}/${port}`, refs }
+      : { state: "open", why: "no NetworkPolicy isolates it for ingress", refs };
+  if (!some) return { state: "blocks", why: `no NetworkPolicy rule admits ${text} on ${protocol}/${port}`, refs };
+  return exists
+    ? { state: "restricts", why: `NetworkPolicy admits only part of ${text} on ${protocol}/${port}`, refs }
+    : {
+        state: "unknown",
+        why: `NetworkPolicy admits only part of ${text} on ${protocol}/${port}: it depends on which address the source has`,
+        refs,
+      };
+}
+
+/** Do mesh policies look at source addresses (then one unknown address in a range cannot be decided)? */
+function meshReadsAddresses(model: Model): boolean {
+  const istio = model.mesh?.istio.authorizationPolicies ?? [];
+  return (
+    istio.some((p) =>
+      p.rules.some(
+        (r) =>
+          (r.from ?? []).some((s) => s.ipBlocks !== undefined || s.remoteIpBlocks !== undefined) ||
+          r.when.some((w) => w.key === "source.ip" || w.key === "remote.ip"),
+      ),
+    ) || (model.mesh?.linkerd.networkAuthentications.length ?? 0) > 0
+  );
+}
+
+function meshOn(model: Model, to: Party, port: number, protocol: Protocol, from: Cidr[], exists: boolean): Judged {
+  const results = from.map((c) =>
+    meshLayer(model, { from: externalParty(c.text), to, port, protocol, request: ANY_REQUEST, plaintext: true }),
+  );
+  const refs: CloudRef[] = [];
+  for (const d of results.flatMap((r) => r.decidedBy))
+    if (d.file !== undefined && d.line !== undefined && !refs.some((x) => x.file === d.file && x.line === d.line))
+      refs.push({
+        kind: d.kind ?? "",
+        name: d.name ?? "",
+        ...(d.namespace === undefined ? {} : { namespace: d.namespace }),
+        file: d.file,
+        line: d.line,
+      });
+  const undecidable = results.find((r) => r.undecidable !== undefined)?.undecidable;
+  const last = (r: (typeof results)[number]) => r.decidedBy[r.decidedBy.length - 1]?.why ?? "";
+  const first = results[0];
+  if (!first) return { state: "unknown", why: "no source address is known", refs: [] };
+  if (undecidable) return { state: "unknown", why: undecidable, refs };
+  if (results.every((r) => !r.allowed))
+    return { state: "blocks", why: `plaintext from outside the mesh: ${last(first)}`, refs };
+  if (results.every((r) => r.allowed) && (exists || !meshReadsAddresses(model)))
+    // A single decision: the mesh does not apply to the pod (no sidecar, or a protocol it does not proxy).
+    return first.decidedBy.length === 1
+      ? { state: "open", why: first.decidedBy[0]?.why ?? "the mesh enforces nothing here", refs }
+      : { state: "restricts", why: `plaintext from outside the mesh is admitted: ${last(first)}`, refs };
+  return {
+    state: "unknown",
+    why: "the mesh admits some source addresses and not others: it depends on which address the source has",
+    refs,
+  };
+}
+
+/**
+ * SNAT to a node IP: the client-address and node-address evaluations must agree for the control to be decided.
+ * Kubernetes Network Policies (ipBlock): "it is not defined whether this happens before or after NetworkPolicy
+ * processing", and traffic from the node where a Pod is running is always allowed — so NetworkPolicy
+ * (nodeAlwaysAllowed) never blocks SNATed traffic for sure.
+ */
+function agree(client: Judged, node: Judged, nodeAlwaysAllowed: boolean): Judged {
+  const admits = (j: Judged) => j.state === "open" || j.state === "restricts";
+  if (client.state === node.state && (admits(client) || !nodeAlwaysAllowed)) return client;
+  if (admits(client) && admits(node)) return { ...client, state: "restricts" };
+  const note = nodeAlwaysAllowed
+    ? "with SNAT to a node IP, it is not defined whether NetworkPolicy sees the client or the node, and traffic from the pod's own node is always allowed (Kubernetes Network Policies, ipBlock)"
+    : "with SNAT to a node IP, it is not defined whether the mesh sees the client or the node address";
+  return {
+    state: "unknown",
+    why: `${note} (from the client: ${client.state} — ${client.why}; from a node: ${node.state} — ${node.why})`,
+    refs: [...client.refs, ...node.refs],
+  };
+}
+
+/**
+ * The cluster workloads behind each EKS node group: LoadBalancer and NodePort Services send external traffic to
+ * nodes (instance targets, NodePort) or to pod IPs on the nodes (ip targets). For each backend, the cloud controls
+ * on the way, then the cluster (NetworkPolicy) and mesh layers as the pod sees the traffic. Inputs without
+ * Kubernetes Services or node groups come back unchanged.
+ */
+export function withClusterLayers(model: Model, cloud: CloudModel, list: readonly CloudExposure[]): CloudExposure[] {
+  const services = model.services.filter((s) => s.type === "LoadBalancer" || s.type === "NodePort");
+  if (services.length === 0) return [...list];
+  const withMesh = meshApplies(model);
+  return list.map((e) => {
+    if (e.kind !== "node-group") return e;
+    const subnets = cloud.interfaces.filter((i) => i.name === e.resource).map((i) => i.subnetId);
+    const fronts: FrontedWorkload[] = [];
+    for (const s of services)
+      for (const port of s.ports) {
+        const clientRanges = (s.type === "LoadBalancer" ? (s.loadBalancerSourceRanges ?? []) : []).map(parseCidr);
+        const client = clientRanges.length > 0 ? clientRanges : [parseCidr("0.0.0.0/0")];
+        const source = seenSource(model, s, port);
+        const seen = new Set<string>();
+        for (const b of serviceBackends(model, s, port)) {
+          if (seen.has(`${b.pod.workload}|${b.port}`)) continue;
+          seen.add(`${b.pod.workload}|${b.port}`);
+          const to = podParty(model, b.pod);
+          const judge = (fn: typeof clusterOn, nodeAlwaysAllowed: boolean): Judged => {
+            if (source.kind === "client") return fn(model, to, b.port, port.protocol, client, true);
+            if (source.kind === "lb") return fn(model, to, b.port, port.protocol, ranges(cloud, subnets, true), false);
+            return agree(
+              fn(model, to, b.port, port.protocol, client, true),
+              fn(model, to, b.port, port.protocol, ranges(cloud, subnets, false), false),
+              nodeAlwaysAllowed,
+            );
+          };
+          const cl = judge(clusterOn, true);
+          const controls: Control[] = [...entryControls(e, s, port, clientRanges)];
+          controls.push({ control: "cluster", state: cl.state, why: cl.why, refs: cl.refs });
+          if (withMesh) {
+            const m = judge(meshOn, false);
+            controls.push({ control: "mesh", state: m.state, why: m.why, refs: m.refs });
+          }
+          const blocking = controls.filter((c) => c.state === "blocks").length;
+          fronts.push({
+            workload: b.pod.workload,
+            pod: `${b.pod.namespace}/${b.pod.name}`,
+            entry: `Service ${s.namespace}/${s.name} ${s.type} :${s.type === "NodePort" ? (port.nodePort ?? "(node port)") : port.port}/${port.protocol}`,
+            entrySource: s.source,
+            port: b.port,
+            protocol: port.protocol,
+            source,
+            controls,
+            depth: blocking,
+          });
+        }
+      }
+    return fronts.length > 0 ? { ...e, fronts } : e;
+  });
+}
+
+/**
+ * The cloud controls on the way in: a NodePort is reached on the node itself (the node group's own controls); a
+ * LoadBalancer Service through a load balancer its controller creates (not in the files) listening on the Service
+ * port, whose traffic the node security group admits through rules the controller adds (not in the files either).
+ */
+function entryControls(e: CloudExposure, s: Service, port: ServicePort, sourceRanges: readonly Cidr[]): Control[] {
+  if (s.type === "NodePort") return [...e.controls];
+  return [
+    {
+      control: "load balancer",
+      state: "restricts",
+      why: `the load balancer the Service creates listens only on ${port.protocol}/${port.port}${sourceRanges.length > 0 ? ` from ${sourceRanges.map((c) => c.text).join(", ")} (loadBalancerSourceRanges)` : ""}; it is not in the cloud files`,
+      refs: [s.source],
+    },
+    {
+      control: "security group",
+      state: "unknown",
+      why: "the node security group admits the load balancer through rules its controller adds; they are not in the files",
+      refs: [],
+    },
+  ];
+}
