@@ -36,8 +36,11 @@ function operationPorts(
     }
     const end = spec.endPort ?? spec.port;
     if (end - spec.port > 64) {
-      warnings.push(`${where}: range ${spec.port}-${end} is too wide to list (Istio has no port ranges): left out`);
-      continue;
+      // Leaving the range out would deny intended traffic: the rule then names no port, NetworkPolicy keeps the ports.
+      warnings.push(
+        `${where}: range ${spec.port}-${end} is too wide to list (Istio has no port ranges): the rule names no port, so it also admits these clients on their other ports (NetworkPolicy still restricts the ports)`,
+      );
+      return undefined;
     }
     for (let p = spec.port; p <= end; p++) out.add(String(p));
   }
@@ -51,6 +54,7 @@ function operationPorts(
  */
 export function authorizationPolicies(plan: GenerationPlan, warnings: string[]): Manifest[] {
   const names = new NameRegistry();
+  sharedPrincipals(plan, warnings);
   const governed = new Set(plan.namespaces);
   const out: Manifest[] = plan.namespaces.map((ns) => ({
     apiVersion: API,
@@ -72,6 +76,12 @@ function pathPolicies(p: ResolvedPath, governed: Set<string>, names: NameRegistr
     return [];
   }
   const out: Manifest[] = [];
+  const plain = Array.isArray(p.from) ? (p.from as readonly Target[]).filter((s) => s.istioSidecar === false) : [];
+  const policed = (p.to as readonly Target[]).some((d) => governed.has(d.namespace));
+  if (plain.length > 0 && (policed || p.path.identity !== undefined))
+    warnings.push(
+      `${where}: ${plain.map((s) => `${s.namespace}/${s.name}`).join(", ")} has no Istio sidecar: its plaintext requests carry no principal, so no AuthorizationPolicy can admit it by identity`,
+    );
   for (const dst of p.to as readonly Target[]) {
     if (!governed.has(dst.namespace)) continue;
     if (dst.selector.matchExpressions.length > 0)
@@ -114,4 +124,21 @@ function pathPolicies(p: ResolvedPath, governed: Set<string>, names: NameRegistr
     });
   }
   return out;
+}
+
+/** Two source workloads with one service account share a principal: Istio cannot tell their requests apart. */
+function sharedPrincipals(plan: GenerationPlan, warnings: string[]): void {
+  const owners = new Map<string, Set<string>>();
+  for (const p of plan.paths)
+    for (const t of [
+      ...(Array.isArray(p.from) ? (p.from as Target[]) : []),
+      ...(Array.isArray(p.to) ? (p.to as Target[]) : []),
+    ])
+      if (t.serviceAccount !== undefined) {
+        const key = principal(t.namespace, t.serviceAccount);
+        owners.set(key, (owners.get(key) ?? new Set()).add(`${t.namespace}/${t.name}`));
+      }
+  for (const [key, who] of owners)
+    if (who.size > 1)
+      warnings.push(`${[...who].sort().join(", ")} share the identity ${key}: Istio cannot tell their requests apart`);
 }

@@ -4,6 +4,7 @@ import type { Workload } from "../../model/endpoint.js";
 import { type LabelRequirement, type LabelSelector, type Labels, selectorMatches } from "../../model/labels.js";
 import type { Model } from "../../model/model.js";
 import type { ContainerPort } from "../../model/ports.js";
+import { istioInjection } from "../mesh/injection.js";
 import { podsOf, resolveRef } from "../verify/resolve-intent.js";
 
 /** One end of a generated rule: pods picked by labels in a namespace, with what is known of them. */
@@ -16,6 +17,8 @@ export type Target = {
   readonly ports: readonly ContainerPort[];
   /** Service account of the pods, when known (for mesh principals). */
   readonly serviceAccount?: string;
+  /** Whether the pods get an Istio sidecar, when known: without one a client has no mTLS principal. */
+  readonly istioSidecar?: boolean;
 };
 
 export type ResolvedPath = {
@@ -84,7 +87,12 @@ function targetsOf(model: Model | undefined, ref: WorkloadRef, label: string, wa
       selector: exactSelector(model, w, warnings),
       name: w.name,
       ports: pod?.ports ?? [],
-      ...(pod ? { serviceAccount: pod.serviceAccount } : {}),
+      ...(pod
+        ? {
+            serviceAccount: pod.serviceAccount,
+            istioSidecar: istioInjection(pod, model.namespaces.get(pod.namespace)).injected,
+          }
+        : {}),
     };
   });
 }

@@ -1,5 +1,5 @@
 import type { IntentPath } from "../../intent/intent.js";
-import { type Cidr, parseCidr } from "../../model/cidr.js";
+import { type Cidr, cidrContains, formatAddress, parseCidr } from "../../model/cidr.js";
 import type { Pod, Workload } from "../../model/endpoint.js";
 import { EMPTY_MESH } from "../../model/mesh.js";
 import type { Model } from "../../model/model.js";
@@ -142,9 +142,19 @@ export function meshDifferences(
     for (const w of [...new Set(into.flatMap((r) => r.from))])
       for (const pod of distinct(podsOf(model, w)))
         sources.push({ kind: "workload", workload: w, pod, party: podParty(model, pod) });
-    for (const c of new Set(into.flatMap((r) => (r.path.from.kind === "cidr" ? [r.path.from.cidr.text] : [])))) {
-      const cidr = parseCidr(c);
-      sources.push({ kind: "cidr", cidr, text: c, party: { kind: "external", range: cidr } });
+    // External clients: one address per run of addresses that the intent's CIDRs and the mesh's blocks treat alike.
+    const ranges = into.flatMap((r) => (r.path.from.kind === "cidr" ? [r.path.from.cidr] : []));
+    const points = new Map<string, { family: 4 | 6; value: bigint }>();
+    for (const c of ranges)
+      for (const v of [
+        c.start,
+        ...[...ranges, ...blocks].flatMap((x) => (x.family === c.family ? [x.start, x.end + 1n] : [])),
+      ])
+        if (v >= c.start && v <= c.end) points.set(`${c.family}:${v}`, { family: c.family, value: v });
+    for (const { family, value } of points.values()) {
+      const text = formatAddress(family, value);
+      const cidr = parseCidr(text);
+      sources.push({ kind: "cidr", cidr, text, party: { kind: "external", range: cidr } });
     }
     for (const server of distinct(podsOf(model, b))) {
       const ns = model.namespaces.get(server.namespace);
@@ -162,20 +172,16 @@ export function meshDifferences(
       const governed = deny && isGovernedNamespace(b.namespace);
       const cuts = boundaries(model, server);
       for (const src of sources) {
-        if (src.kind === "workload" && src.workload === b) {
-          if (b.single) continue; // loopback
-          if (src.pod === server && b.pods.length > 1) continue; // a pod is not another replica of itself
-        }
+        // A single pod to itself is loopback; with replicas, the pod stands for another replica of the same kind.
+        if (src.kind === "workload" && src.workload === b && b.single) continue;
         const covering = (port: number) =>
           into.filter(
             (r) =>
-              (src.kind === "workload"
-                ? r.from.includes(src.workload)
-                : r.path.from.kind === "cidr" && r.path.from.cidr.text === src.text) &&
+              (src.kind === "workload" ? r.from.includes(src.workload) : fromCidrHolds(r, src.cidr)) &&
               portIn(specPorts(r.path.ports, server.ports), port),
           );
         const wanted = into
-          .filter((r) => (src.kind === "workload" ? r.from.includes(src.workload) : r.path.from.kind === "cidr"))
+          .filter((r) => (src.kind === "workload" ? r.from.includes(src.workload) : fromCidrHolds(r, src.cidr)))
           .reduce((acc, r) => unionPorts(acc, specPorts(r.path.ports, server.ports)), EMPTY_PORTS);
         const points = new Set(cuts);
         for (const [s, e] of wanted.TCP) points.add(s).add(e);
@@ -191,6 +197,10 @@ export function meshDifferences(
     }
   }
   return { differences: group(found as (Found & { end?: number })[]), notes: [...notes.values()] };
+}
+
+function fromCidrHolds(r: MeshResolved, address: Cidr): boolean {
+  return r.path.from.kind === "cidr" && cidrContains(r.path.from.cidr, address);
 }
 
 function portIn(set: PortSet, port: number): boolean {
@@ -285,9 +295,20 @@ function istioChecks(ctx: PairContext): Check[] {
     ...(v.principal === undefined ? {} : { principal: v.principal }),
     ...(ip === undefined ? {} : { ip: { ...ip, start: ip.start, end: ip.start } }),
   });
-  // The intended requests for a client variant: the union over the paths that admit it.
-  const intended = (v: Variant, paths: readonly MeshResolved[]) =>
-    or(paths.filter((r) => admits(r.path, v, ownPrincipal)).map((r) => httpFormula(r.path)));
+  // The mesh tells mTLS clients apart by identity only: for an identity, the intended requests are the union over every
+  // intent path into this destination (on this port) that admits it — as a listed principal, or as the own identity of
+  // one of the path's source workloads. A plaintext client is told apart by its address: this source's paths.
+  const holds = (r: MeshResolved, p: string): boolean => {
+    const id = r.path.identity;
+    if (Array.isArray(id)) return id.some((x) => patternMatches(x.replace(/^spiffe:\/\//, ""), p));
+    return r.from.some((w) => podsOf(model, w).some((pod) => principalOf(pod.namespace, pod.serviceAccount, td) === p));
+  };
+  const onPort = ctx.into.filter((r) => portIn(specPorts(r.path.ports, server.ports), port));
+  const intended = (v: Variant, paths: readonly MeshResolved[]): Formula => {
+    if (!v.meshed) return or(paths.filter((r) => admits(r.path, v, ownPrincipal)).map((r) => httpFormula(r.path)));
+    const p = v.key === "own" ? ownPrincipal : v.principal;
+    return or(onPort.filter((r) => p !== undefined && holds(r, p)).map((r) => httpFormula(r.path)));
+  };
   const names = (v: Variant) => ctx.paths.filter((r) => admits(r.path, v, ownPrincipal)).map((r) => r.path.name);
 
   const run = (v: Variant, kind: "missing" | "extra", intentF: Formula) => {
@@ -367,14 +388,8 @@ function istioChecks(ctx: PairContext): Check[] {
     if (own && asIs !== own) run(own, "extra", intended(own, ctx.paths));
   }
   if (lists.length > 0) {
-    // Identities of the workloads the intent lets reach this destination on their own identity are theirs, not extra.
-    const owners = new Set<string>();
-    for (const r of ctx.into)
-      if (!Array.isArray(r.path.identity))
-        for (const w of r.from)
-          for (const p of podsOf(model, w)) owners.add(principalOf(p.namespace, p.serviceAccount, td));
     for (const p of principalCandidates(model, lists, td)) {
-      if (p === ownPrincipal || owners.has(p)) continue;
+      if (p === ownPrincipal) continue;
       run(principalVariant(p), "extra", intended(principalVariant(p), ctx.paths));
     }
   }
@@ -451,7 +466,16 @@ function linkerdChecks(ctx: PairContext): Check[] {
   const td = ctx.opts.trustDomain;
   const clientInjected =
     src.kind === "workload" && linkerdInjection(src.pod, model.namespaces.get(src.pod.namespace)).injected;
-  const { own, asIs } = variantsOf(ctx, td, clientInjected);
+  const vs = variantsOf(ctx, td, clientInjected);
+  // Linkerd names the identity <sa>.<ns>.serviceaccount.identity.linkerd.<trust domain>.
+  const own =
+    vs.own && src.kind === "workload"
+      ? {
+          ...vs.own,
+          label: `its own identity ${src.pod.serviceAccount}.${src.pod.namespace}.serviceaccount.identity.linkerd.${td}`,
+        }
+      : undefined;
+  const asIs = clientInjected && own ? own : vs.asIs;
   const from = sourceName(src);
   const to = ctx.b.id;
   const out: Check[] = [];
