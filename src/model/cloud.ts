@@ -180,6 +180,8 @@ export type NetworkInterface = {
   readonly privateIp?: Cidr;
   /** A public IPv4 address (or an EIP), or true when one is assigned but its value is not in the files. */
   readonly publicIp: boolean;
+  /** IPv6 addresses (globally routable): the known ones, or "assigned" when AWS assigns them from the subnet at launch. */
+  readonly ipv6?: readonly Cidr[] | "assigned";
   readonly securityGroupIds: readonly string[];
   /** An internet-facing load balancer (its nodes have public IPs). */
   readonly internetFacing?: boolean;

@@ -3,7 +3,16 @@ import { CidrError, parseCidr } from "../../model/cidr.js";
 import type { CloudModel, NetworkInterface } from "../../model/cloud.js";
 import { isUnknown } from "../../model/cloud.js";
 import type { Decision, Verdict } from "../verdict.js";
-import { type CloudParty, eniParty, evaluatePath, type HopStatus, internetParty, type PathResult } from "./path.js";
+import {
+  type CloudParty,
+  eniParty,
+  eniParty6,
+  evaluatePath,
+  type HopStatus,
+  internetParty,
+  internetParty6,
+  type PathResult,
+} from "./path.js";
 import { rangesOf } from "./ranges.js";
 
 export type CloudReachQuery = {
@@ -56,7 +65,9 @@ export function matchInterfaces(cloud: CloudModel, text: string): NetworkInterfa
 
 /** `--from` / `--to` → the parties to evaluate: interfaces, the internet, an outside address or a domain name. */
 export function resolveCloudParties(cloud: CloudModel, text: string, role: "--from" | "--to"): CloudParty[] {
-  if (text === "internet" || text === "0.0.0.0/0") return [internetParty()];
+  if (text === "internet") return [internetParty(), internetParty6()];
+  if (text === "0.0.0.0/0") return [internetParty()];
+  if (text === "::/0") return [internetParty6()];
   const enis = matchInterfaces(cloud, text);
   if (enis.length > 0) return enis.flatMap((e) => eniParty(cloud, e) ?? []);
   try {
@@ -76,6 +87,21 @@ export function resolveCloudParties(cloud: CloudModel, text: string, role: "--fr
   throw new UsageError(`${role} ${text}: no cloud resource has that name (known: internet, ${names.join(", ")})`);
 }
 
+/**
+ * An interface talks to an IPv6 peer from its IPv6 address. The IPv6 internet is checked only against interfaces that
+ * have one (the IPv4 internet answers for the others); an explicit IPv6 address is checked against every interface.
+ */
+function ipv6Pair(cloud: CloudModel, f: CloudParty, t: CloudParty): [CloudParty, CloudParty] | undefined {
+  if (f.set.family === t.set.family) return [f, t];
+  const v6 = (p: CloudParty): CloudParty | undefined =>
+    p.kind === "eni" ? eniParty6(cloud, p.eni) : p.set.family === 6 ? p : undefined;
+  const a = f.set.family === 6 ? f : v6(f);
+  const b = t.set.family === 6 ? t : v6(t);
+  if (a && b) return [a, b];
+  if ((f.kind === "internet" && f.set.family === 6) || (t.kind === "internet" && t.set.family === 6)) return undefined;
+  return [f, t];
+}
+
 export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = { TCP: 6, UDP: 17, SCTP: 132, ICMP: 1 };
 
 /** Every pair of interfaces behind --from and --to, hop by hop. */
@@ -86,7 +112,8 @@ export function cloudReach(cloud: CloudModel, query: CloudReachQuery): CloudReac
   for (const f of froms)
     for (const t of tos) {
       if (f.kind === "eni" && t.kind === "eni" && f.eni.id === t.eni.id) continue;
-      paths.push(evaluatePath(cloud, f, t, query.protocol, query.port));
+      const pair = ipv6Pair(cloud, f, t);
+      if (pair) paths.push(evaluatePath(cloud, pair[0], pair[1], query.protocol, query.port));
     }
   const statuses = new Set<HopStatus>(paths.map((p) => p.status));
   const status: CloudReachResult["status"] =

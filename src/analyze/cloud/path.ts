@@ -5,6 +5,7 @@ import type {
   CloudRef,
   NetworkFirewall,
   NetworkInterface,
+  Route,
   Subnet,
   TransitGateway,
 } from "../../model/cloud.js";
@@ -66,6 +67,24 @@ export function internetParty(): CloudParty {
   return { kind: "internet", label: "internet", set: rangesOf(ALL_V4) };
 }
 
+const ALL_V6 = parseCidr("::/0");
+
+/** The IPv6 internet: checked against interfaces that have IPv6 addresses. */
+export function internetParty6(): CloudParty {
+  return { kind: "internet", label: "internet (IPv6)", set: rangesOf(ALL_V6) };
+}
+
+/** An interface as an IPv6 end: its known addresses, else an address in its subnet's IPv6 block (or unknown one). */
+export function eniParty6(cloud: CloudModel, eni: NetworkInterface): CloudParty | undefined {
+  const subnet = cloud.subnets.find((s) => s.id === eni.subnetId);
+  if (!subnet || eni.ipv6 === undefined) return undefined;
+  let set: Ranges;
+  if (eni.ipv6 !== "assigned" && eni.ipv6.length > 0)
+    set = eni.ipv6.reduce((acc, c) => union(acc, rangesOf(c)), emptyRanges(6));
+  else set = rangesOf(subnet.ipv6Cidr ?? ALL_V6);
+  return { kind: "eni", label: eni.name, eni, subnet, set };
+}
+
 export function eniParty(cloud: CloudModel, eni: NetworkInterface): CloudParty | undefined {
   const subnet = cloud.subnets.find((s) => s.id === eni.subnetId);
   if (!subnet) return undefined;
@@ -87,6 +106,8 @@ type Ctx = {
 };
 
 function describeParty(p: CloudParty): string {
+  if (p.kind === "eni" && p.set.family === 6)
+    return `${p.label} (${p.set.list.length === 1 && p.set.list[0]?.[0] === p.set.list[0]?.[1] ? describeRanges(p.set) : "its IPv6 address"})`;
   if (p.kind === "eni")
     return `${p.label} (${p.eni.privateIp ? p.eni.privateIp.text.replace(/\/(32|128)$/, "") : `an address in ${describeRanges(p.set)}`})`;
   return p.label;
@@ -329,7 +350,8 @@ function routeOut(
     const t = r.target;
     switch (t.type) {
       case "internet-gateway": {
-        if (!srcPublic && !translated) {
+        // IPv6 addresses are public: an internet gateway carries them without translation.
+        if (!srcPublic && !translated && ctx.dst.family === 4) {
           hop(
             ctx,
             stepName,
@@ -340,6 +362,12 @@ function routeOut(
           return undefined;
         }
         hop(ctx, stepName, "allow", `${table.id}: route ${dest} → internet gateway ${t.id}`, [r.source]);
+        return { reached: true, via: t.id, lastSubnet: subnet, through, translated };
+      }
+      case "egress-only-internet-gateway": {
+        // Outbound IPv6 only; the replies of connections the VPC opened come back through it
+        // (docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html).
+        hop(ctx, stepName, "allow", `${table.id}: route ${dest} → egress-only internet gateway ${t.id}`, [r.source]);
         return { reached: true, via: t.id, lastSubnet: subnet, through, translated };
       }
       case "nat-gateway": {
@@ -507,6 +535,19 @@ export function evaluatePath(
     return finish();
   }
 
+  const eniEnd = from.kind === "eni" ? from : to.kind === "eni" ? to : undefined;
+  if (eniEnd && from.set.family !== to.set.family) {
+    hop(ctx, "IPv6 address", "deny", `${eniEnd.label} has no IPv6 address: it cannot talk to an IPv6 address`, [
+      eniEnd.eni.source,
+    ]);
+    return finish();
+  }
+
+  if (to.kind === "eni" && ctx.src.family === 6) {
+    internetToEni6(ctx, to);
+    return finish();
+  }
+
   if (to.kind === "eni") {
     // From the internet (or an address outside the VPC) to an interface.
     if (!to.eni.publicIp) {
@@ -584,6 +625,77 @@ export function evaluatePath(
 }
 
 type EniParty = Extract<CloudParty, { kind: "eni" }>;
+
+/**
+ * From the IPv6 internet to an interface: it needs an IPv6 address (no translation: IPv6 addresses are public), an
+ * internet gateway, and a route back to the client through that internet gateway — through an egress-only internet
+ * gateway the internet cannot initiate a connection (docs.aws.amazon.com/vpc/latest/userguide/
+ * egress-only-internet-gateway.html); then the NACL in, the security groups in, the NACL out for the reply.
+ */
+function internetToEni6(ctx: Ctx, to: EniParty): void {
+  const { cloud } = ctx;
+  if (to.eni.ipv6 === undefined) {
+    hop(ctx, "IPv6 address", "deny", `${to.label} has no IPv6 address: it cannot be reached over IPv6`, [
+      to.eni.source,
+    ]);
+    return;
+  }
+  hop(
+    ctx,
+    "IPv6 address",
+    "allow",
+    `${to.label} has ${to.eni.ipv6 === "assigned" ? "an IPv6 address assigned from its subnet" : `IPv6 address ${describeRanges(to.set)}`}: IPv6 addresses are reachable without a public IP`,
+    [to.eni.source],
+  );
+  const igw = cloud.gateways.find((g) => g.type === "internet-gateway" && g.vpcId === to.subnet.vpcId);
+  if (!igw) hop(ctx, "internet gateway", "deny", `the VPC ${to.subnet.vpcId} has no internet gateway`);
+  else hop(ctx, "internet gateway", "allow", `internet gateway ${igw.id} routes IPv6 traffic to the VPC`, [igw.source]);
+  const table = routeTableOf(cloud, to.subnet);
+  if (!table) {
+    hop(ctx, `route table of subnet ${to.subnet.name}`, "unknown", `no route table for subnet ${to.subnet.name}`);
+  } else {
+    const choice = chooseRoutes(cloud, table, ctx.src);
+    const via = (type: string) =>
+      choice.routed.filter((r) => !isUnknown(r.route.target) && r.route.target.type === type);
+    const dests = (rs: readonly { route: Route }[]) =>
+      rs
+        .map((r) =>
+          isUnknown(r.route.destination)
+            ? "?"
+            : "prefixList" in r.route.destination
+              ? r.route.destination.prefixList
+              : r.route.destination.text,
+        )
+        .join(", ");
+    const viaIgw = via("internet-gateway");
+    const viaEigw = via("egress-only-internet-gateway");
+    const set = viaIgw.reduce((acc, r) => union(acc, r.set), emptyRanges(6));
+    if (isEmpty(set)) {
+      hop(
+        ctx,
+        `route table of subnet ${to.subnet.name}`,
+        "deny",
+        viaEigw.length > 0
+          ? `${table.id}: route ${dests(viaEigw)} → egress-only internet gateway: it carries only connections initiated from the VPC; the internet cannot initiate one`
+          : `${table.id} has no IPv6 route to ${describeRanges(ctx.src)} through an internet gateway: replies cannot return`,
+        viaEigw.length > 0 ? viaEigw.map((r) => r.route.source) : [table.source],
+      );
+    } else {
+      hop(
+        ctx,
+        `route table of subnet ${to.subnet.name}`,
+        "allow",
+        `${table.id}: route ${dests(viaIgw)} → internet gateway (the subnet is public over IPv6)`,
+        viaIgw.map((r) => r.route.source),
+      );
+      ctx.src = set;
+    }
+  }
+  naclHop(ctx, to.subnet, "ingress", "src", [ctx.port, ctx.port], "request");
+  sgHop(ctx, to.eni, "ingress", internetParty6());
+  hop(ctx, "security groups (return)", "allow", "security groups are stateful: the reply is allowed automatically");
+  naclHop(ctx, to.subnet, "egress", "src", EPHEMERAL, "return traffic");
+}
 
 /**
  * Between two VPCs: source SG out, source NACL out, the source subnet's route through a peering connection or a

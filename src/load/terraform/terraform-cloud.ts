@@ -22,6 +22,7 @@ import { readAuditFields } from "./terraform-cloud-audit.js";
 import { EKS_TYPES, TerraformEks } from "./terraform-eks.js";
 import { LOAD_BALANCING_TYPES, TerraformLoadBalancing } from "./terraform-load-balancer.js";
 import { type ResourceInstance, syntheticId, type TerraformModule } from "./terraform-module.js";
+import { readIpv6Fields } from "./terraform-ipv6.js";
 import { TerraformTransitGateways, TRANSIT_GATEWAY_TYPES } from "./terraform-transit-gateway.js";
 
 type Site = { readonly file: string; readonly line: number };
@@ -692,6 +693,7 @@ export function terraformToCloud(module: ResourceSource): CloudBuilder {
   }
   for (const n of nacls.values()) b.nacls.push(n);
   readAuditFields(module, instances, b);
+  readIpv6Fields(module, instances, b);
   return b;
 }
 
