@@ -47,12 +47,9 @@ export const noDefaultDenyIngress: AuditRule = {
   rationale:
     "Without a policy isolating every pod for ingress, any pod in the cluster can connect to the pods left out: the flat network zero trust replaces.",
   fix: "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]` (no ingress rules) in the namespace, then allow the paths that are needed.",
-  equivalents: {
-    kubescape: "C-0260",
-    checkov: "CKV2_K8S_6",
-    polaris: "missingNetworkPolicy",
-    kubeScore: "pod-networkpolicy",
-  },
+  // Kubescape C-0260, Checkov CKV2_K8S_6, Polaris missingNetworkPolicy and kube-score pod-networkpolicy check that
+  // each workload has some NetworkPolicy, not that its namespace denies by default: they match WARD-NP-003.
+  equivalents: {},
   check: (ctx) => check(ctx, noDefaultDenyIngress, "ingress"),
 };
 
@@ -64,6 +61,6 @@ export const noDefaultDenyEgress: AuditRule = {
   rationale:
     "Egress left open lets a compromised pod reach every service in the cluster and the internet: exfiltration and lateral movement.",
   fix: "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Egress]` in the namespace, plus an allow for DNS and each needed destination.",
-  equivalents: { kubescape: "C-0260" },
+  equivalents: {},
   check: (ctx) => check(ctx, noDefaultDenyEgress, "egress"),
 };

@@ -83,7 +83,8 @@ export const imageByTag: AuditRule = {
   rationale:
     "A tag can be moved to other content after review; only a digest names exactly what was built, scanned and signed.",
   fix: "Pin images by digest (`image: registry/app@sha256:…`), or let Kyverno's verifyImages mutateDigest rewrite them.",
-  equivalents: { kubeScore: "container-image-tag", checkov: "CKV_K8S_43", polaris: "tagNotSpecified" },
+  // kube-score container-image-tag and Polaris tagNotSpecified only require a tag other than latest: not this check.
+  equivalents: { checkov: "CKV_K8S_43" },
   check(ctx) {
     const out: Finding[] = [];
     for (const w of ctx.model.workloads) {

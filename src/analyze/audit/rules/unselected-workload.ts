@@ -8,7 +8,12 @@ export const unselectedWorkload: AuditRule = {
   title: "Workload selected by no policy",
   rationale: "A workload no policy selects accepts every connection and may open any: it is outside segmentation.",
   fix: "Select it with a policy (a namespace default-deny does) and allow only the paths it needs.",
-  equivalents: { kubeScore: "pod-networkpolicy", checkov: "CKV2_K8S_6" },
+  equivalents: {
+    kubescape: "C-0260",
+    kubeScore: "pod-networkpolicy",
+    checkov: "CKV2_K8S_6",
+    polaris: "missingNetworkPolicy",
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const w of ctx.model.workloads) {
