@@ -39,6 +39,8 @@ export type Peer =
       readonly pods: LabelSelector;
       /** When set, the pod's service account name must be one of these. */
       readonly serviceAccounts?: readonly string[];
+      /** True: host-network pods never match (AdminNetworkPolicy / ClusterNetworkPolicy namespaces and pods peers). */
+      readonly excludesHostNetwork?: boolean;
       readonly line: number;
     }
   | {
@@ -116,6 +118,8 @@ export type ClusterPolicy = {
   readonly namespaceSelector?: LabelSelector;
   /** When set, only pods running as one of these service accounts (names in the pod's namespace) are subjects. */
   readonly serviceAccounts?: readonly string[];
+  /** True: host-network pods are never subjects (AdminNetworkPolicy / ClusterNetworkPolicy subject). */
+  readonly excludesHostNetwork?: boolean;
   readonly ingress?: readonly PolicyRule[];
   readonly egress?: readonly PolicyRule[];
   readonly tier: Tier;

@@ -147,7 +147,7 @@ const policyArb = (index: number): fc.Arbitrary<ClusterPolicy> =>
  * a NetworkPolicy, a Cilium-style deny-first policy in the NetworkPolicy tier (with entities and CIDRs outside the
  * cluster), a Calico-style ordered policy (Allow/Deny/Pass/Log, notNets/notPorts) or the BaselineAdminNetworkPolicy.
  */
-const mixedPolicyArb = (index: number): fc.Arbitrary<ClusterPolicy> =>
+const mixedPolicyArb = (index: number, hostNetworkRules = false): fc.Arbitrary<ClusterPolicy> =>
   fc
     .tuple(
       fc.constantFrom("anp", "np", "cilium-deny", "cilium-allow", "calico", "banp"),
@@ -182,13 +182,24 @@ const mixedPolicyArb = (index: number): fc.Arbitrary<ClusterPolicy> =>
         })
         .map(({ podSelector, namespaceSelector, ingress, egress, optOut }): ClusterPolicy => {
           const isolating = kind === "calico" || kind.startsWith("cilium");
+          // AdminNetworkPolicy / BaselineAdminNetworkPolicy leave host-network pods out of subject and pod peers.
+          const excludes = hostNetworkRules && (kind === "anp" || kind === "banp");
+          const mark = (rules: PolicyRule[] | undefined) =>
+            rules?.map((r) =>
+              r.peers === "any"
+                ? r
+                : { ...r, peers: r.peers.map((p) => (p.kind === "pods" ? { ...p, excludesHostNetwork: true } : p)) },
+            );
+          const inRules = excludes ? mark(ingress) : ingress;
+          const outRules = excludes ? mark(egress) : egress;
           return {
+            ...(excludes ? { excludesHostNetwork: true } : {}),
             namespace: clusterScoped ? "" : namespace,
             name,
             podSelector,
             ...(clusterScoped ? { namespaceSelector } : {}),
-            ...(ingress === undefined ? {} : { ingress }),
-            ...(egress === undefined ? {} : { egress }),
+            ...(inRules === undefined ? {} : { ingress: inRules }),
+            ...(outRules === undefined ? {} : { egress: outRules }),
             tier,
             order,
             // enableDefaultDeny: false opts a Cilium policy out of isolating.
@@ -220,11 +231,20 @@ export const randomCluster: fc.Arbitrary<Model> = clusterOf(policyArb);
 /** A random cluster with policies of every kind mixed: ANP, NetworkPolicy, Cilium deny, Calico-style, BANP. */
 export const randomMixedCluster: fc.Arbitrary<Model> = clusterOf(mixedPolicyArb);
 
-function clusterOf(policy: (index: number) => fc.Arbitrary<ClusterPolicy>): fc.Arbitrary<Model> {
+/** Mixed clusters with host-network pods, which AdminNetworkPolicy subjects and pod peers leave out. */
+export const randomHostNetworkCluster: fc.Arbitrary<Model> = clusterOf((i) => mixedPolicyArb(i, true), true);
+
+function clusterOf(policy: (index: number) => fc.Arbitrary<ClusterPolicy>, hostNetwork = false): fc.Arbitrary<Model> {
   return fc
     .record({
       namespaceLabels: fc.tuple(labelsArb, labelsArb, labelsArb),
-      pods: fc.array(podArb, { minLength: 1, maxLength: 7 }),
+      pods: fc.array(
+        fc.record({ pod: podArb, hostNetwork: hostNetwork ? fc.boolean() : fc.constant(false) }).map((p) => ({
+          ...p.pod,
+          hostNetwork: p.hostNetwork,
+        })),
+        { minLength: 1, maxLength: 7 },
+      ),
       policyCount: fc.integer({ min: 0, max: 6 }),
     })
     .chain(({ namespaceLabels, pods, policyCount }) =>
@@ -242,7 +262,7 @@ function clusterOf(policy: (index: number) => fc.Arbitrary<ClusterPolicy>): fc.A
           ips: p.ips,
           ports: p.ports,
           serviceAccount: "default",
-          hostNetwork: false,
+          hostNetwork: p.hostNetwork,
           workload: `${p.namespace}/pod-${i}`,
           fromTemplate: false,
           source: ref("Pod", `pod-${i}`, p.namespace),

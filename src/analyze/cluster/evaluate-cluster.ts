@@ -110,6 +110,8 @@ export function policySelects(policy: ClusterPolicy, pod: PodParty): boolean {
       ? policy.namespace === pod.pod.namespace
       : selectorMatches(policy.namespaceSelector, pod.namespaceLabels);
   if (!inScope || !selectorMatches(policy.podSelector, pod.pod.labels)) return false;
+  // network-policy-api ClusterNetworkPolicySubject / AdminNetworkPolicySubject: "host-networked pods are not included".
+  if (policy.excludesHostNetwork === true && pod.pod.hostNetwork) return false;
   return policy.serviceAccounts === undefined || policy.serviceAccounts.includes(pod.pod.serviceAccount);
 }
 
@@ -126,6 +128,8 @@ function peerMatchesPod(peer: Peer, other: PodParty): boolean {
           ? other.pod.namespace === scope.namespace
           : selectorMatches(scope.selector, other.namespaceLabels);
       if (!inScope || !selectorMatches(peer.pods, other.pod.labels)) return false;
+      // network-policy-api namespaces / pods peers: "host-networked pods are not included in this type of peer".
+      if (peer.excludesHostNetwork === true && other.pod.hostNetwork) return false;
       return peer.serviceAccounts === undefined || peer.serviceAccounts.includes(other.pod.serviceAccount);
     }
     // Cilium entities: every pod Ward knows is a cluster endpoint.

@@ -908,6 +908,40 @@ for (const form of ALL_FORMS)
       });
   });
 
+describe("host-networked pods (network-policy-api: not included in subject selection nor in namespaces/pods peers)", () => {
+  // base/manifests.yaml: the centaur StatefulSet in forbidden-forrest runs with hostNetwork: true.
+  const centaur = podYaml("gryffindor", "centaur", 20, 0)
+    .replace(`namespace: ${NS("gryffindor")}`, "namespace: network-policy-conformance-forbidden-forrest")
+    .replace("conformance-house: gryffindor", "conformance-house: forbidden-forrest")
+    .replace("spec:\n  containers:", "spec:\n  hostNetwork: true\n  containers:");
+  const forrest = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: network-policy-conformance-forbidden-forrest
+  labels:
+    conformance-house: forbidden-forrest`;
+  const CENTAUR = "network-policy-conformance-forbidden-forrest/centaur-0";
+  const HARRY = podId("harry-0");
+  const DRACO = podId("draco-0");
+  for (const form of ALL_FORMS) {
+    it(`${form}: a namespaces peer matches the namespace's pods but not its host-network pod`, () => {
+      const deny = anp("deny-all-in", 5, "gryffindor", "ingress", [
+        { action: "Deny", peers: [{ nsLabel: "forbidden-forrest" }, ns("slytherin")] },
+      ]);
+      const m = modelOf(...baseManifests(), forrest, centaur, renderPolicy(deny, form));
+      expect(decidePair(m, DRACO, HARRY, 80, "TCP")).toBe(false);
+      expect(decidePair(m, CENTAUR, HARRY, 80, "TCP")).toBe(true);
+    });
+
+    it(`${form}: a host-network pod is never a subject`, () => {
+      const deny = anp("deny-forrest-out", 5, "gryffindor", "egress", [{ action: "Deny", peers: [ns("gryffindor")] }]);
+      const subject = { ...deny, subject: { house: "forbidden-forrest" as House } };
+      const m = modelOf(...baseManifests(), forrest, centaur, renderPolicy(subject, form));
+      expect(decidePair(m, CENTAUR, HARRY, 80, "TCP")).toBe(true);
+    });
+  }
+});
+
 describe("ClusterNetworkPolicy loader", () => {
   const cnp = (spec: string, version = "v1beta1") => `apiVersion: policy.networking.k8s.io/${version}
 kind: ClusterNetworkPolicy

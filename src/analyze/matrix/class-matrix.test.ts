@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PROBE_PORTS, randomCluster, randomMixedCluster } from "../../../test/support/random-cluster.js";
+import {
+  PROBE_PORTS,
+  randomCluster,
+  randomHostNetworkCluster,
+  randomMixedCluster,
+} from "../../../test/support/random-cluster.js";
 import type { Model } from "../../model/model.js";
 import { evaluateCluster } from "../cluster/evaluate-cluster.js";
 import { podParty } from "../party.js";
@@ -48,6 +53,15 @@ describe("fast engine vs spec-literal reference", () => {
         expect(disagreements(model)).toEqual([]);
       }),
       { numRuns: 300, seed: 20261126 },
+    );
+  });
+
+  it("agrees on mixed clusters with host-network pods, which admin-tier subjects and pod peers leave out", () => {
+    fc.assert(
+      fc.property(randomHostNetworkCluster, (model) => {
+        expect(disagreements(model)).toEqual([]);
+      }),
+      { numRuns: 150, seed: 20261127 },
     );
   });
 

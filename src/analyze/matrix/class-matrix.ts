@@ -93,6 +93,7 @@ class Engine {
           for (const c of this.classes.byNamespace.get(ns) ?? [])
             if (
               selectorMatches(peer.pods, c.labels) &&
+              !(peer.excludesHostNetwork === true && c.hostNetwork) &&
               (peer.serviceAccounts === undefined || peer.serviceAccounts.includes(c.serviceAccount))
             )
               out.push(c.index);
@@ -181,6 +182,7 @@ class Engine {
         ? policy.namespace === c.namespace
         : selectorMatches(policy.namespaceSelector, c.namespaceLabels);
     if (!inScope || !selectorMatches(policy.podSelector, c.labels)) return false;
+    if (policy.excludesHostNetwork === true && c.hostNetwork) return false;
     return policy.serviceAccounts === undefined || policy.serviceAccounts.includes(c.serviceAccount);
   }
 

@@ -21,6 +21,8 @@ export type PodClass = {
   readonly namedPortsKey: string;
   /** The pods' service account (part of the class only when some peer selects by service account). */
   readonly serviceAccount: string;
+  /** The pods run in the host network (part of the class only when some policy or peer excludes such pods). */
+  readonly hostNetwork: boolean;
 };
 
 export type PodClasses = {
@@ -46,16 +48,24 @@ function labelsKey(labels: Labels): string {
     .join("\u0001");
 }
 
-function collectBlocks(model: Model): { blocks: IpBlock[]; blockIndex: Map<string, number>; bySa: boolean } {
+function collectBlocks(model: Model): {
+  blocks: IpBlock[];
+  blockIndex: Map<string, number>;
+  bySa: boolean;
+  byHost: boolean;
+} {
   let bySa = false;
+  let byHost = false;
   const blocks: IpBlock[] = [];
   const blockIndex = new Map<string, number>();
   for (const policy of model.policies) {
     if (policy.serviceAccounts !== undefined) bySa = true;
+    if (policy.excludesHostNetwork === true) byHost = true;
     for (const rules of [policy.ingress, policy.egress]) {
       for (const rule of rules ?? []) {
         for (const peer of [...(rule.peers === "any" ? [] : rule.peers), ...(rule.notPeers ?? [])]) {
           if (peer.kind === "pods" && peer.serviceAccounts !== undefined) bySa = true;
+          if (peer.kind === "pods" && peer.excludesHostNetwork === true) byHost = true;
           if (peer.kind !== "ipBlock") continue;
           const key = blockKey(peer.block);
           if (!blockIndex.has(key)) {
@@ -66,7 +76,7 @@ function collectBlocks(model: Model): { blocks: IpBlock[]; blockIndex: Map<strin
       }
     }
   }
-  return { blocks, blockIndex, bySa };
+  return { blocks, blockIndex, bySa, byHost };
 }
 
 export function podIps(pod: Pod): Cidr[] {
@@ -74,7 +84,7 @@ export function podIps(pod: Pod): Cidr[] {
 }
 
 export function buildPodClasses(model: Model): PodClasses {
-  const { blocks, blockIndex, bySa } = collectBlocks(model);
+  const { blocks, blockIndex, bySa, byHost } = collectBlocks(model);
   const classes: PodClass[] = [];
   const byKey = new Map<string, PodClass>();
   const byNamespace = new Map<string, PodClass[]>();
@@ -94,7 +104,8 @@ export function buildPodClasses(model: Model): PodClasses {
       );
     const namedPortsKey = namedPorts.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(",");
     const sa = bySa ? pod.serviceAccount : "";
-    const key = `${pod.namespace}\u0002${labelsKey(pod.labels)}\u0002${[...inBlocks].join(",")}\u0002${namedPortsKey}\u0002${sa}`;
+    const hostNetwork = byHost && pod.hostNetwork;
+    const key = `${pod.namespace}\u0002${labelsKey(pod.labels)}\u0002${[...inBlocks].join(",")}\u0002${namedPortsKey}\u0002${sa}\u0002${hostNetwork}`;
     let cls = byKey.get(key);
     if (cls === undefined) {
       const namespaceLabels = model.namespaces.get(pod.namespace)?.labels ?? {};
@@ -107,6 +118,7 @@ export function buildPodClasses(model: Model): PodClasses {
         blocks: inBlocks,
         namedPortsKey,
         serviceAccount: sa,
+        hostNetwork,
       };
       classes.push(cls);
       byKey.set(key, cls);

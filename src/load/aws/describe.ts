@@ -5,6 +5,7 @@ import { isUnknown } from "../../model/cloud.js";
 import type { InputText } from "../read-inputs.js";
 import { CloudBuilder, parseIpProtocol } from "./cloud-builder.js";
 import { readDescribeAuditFields } from "./describe-audit.js";
+import { readDescribeIpv6 } from "./describe-ipv6.js";
 import { readTransitGateways } from "./describe-transit-gateway.js";
 
 /** Top-level keys of `aws ec2 describe-*` output that Ward reads. */
@@ -331,8 +332,9 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
         const e = obj(ex);
         const at = f.ref("NetworkAclEntry", id, ["NetworkAcls", i, "Entries", j, "RuleNumber"]);
         const ruleNumber = typeof e.RuleNumber === "number" ? e.RuleNumber : Number.NaN;
-        // Rule 32767 is the final `*` deny that every NACL has; Ward applies it implicitly.
-        if (ruleNumber === 32767) return;
+        // Rule 32767 is the final `*` deny that every NACL has (32768 its IPv6 twin in describe output of a VPC with
+        // an IPv6 block); Ward applies it implicitly.
+        if (ruleNumber === 32767 || ruleNumber === 32768) return;
         const protocol = parseIpProtocol(String(e.Protocol ?? ""));
         const action = e.RuleAction;
         if (protocol === undefined || (action !== "allow" && action !== "deny") || !Number.isInteger(ruleNumber)) {
@@ -466,6 +468,7 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
         });
       });
     });
+  readDescribeIpv6(b, files);
   return b;
 }
 

@@ -119,6 +119,8 @@ export function loadAdminNetworkPolicy(obj: RawObject, diag: Diagnostics): Loade
     order: priority,
     // Neither kind isolates: a connection no rule matches goes on (ANP → NetworkPolicy; BANP → allowed).
     isolates: { ingress: false, egress: false },
+    // AdminNetworkPolicySubject: "Note that host-networked pods are not included in subject selection."
+    excludesHostNetwork: true,
     source: identity.ref,
   };
   return { identity, policies: [policy] };
@@ -199,6 +201,8 @@ export function toPeers(peer: PeerData, direction: Direction, path: Path, ctx: C
         kind: "pods",
         namespaces: { kind: "selector", selector: toLabelSelector(peer.namespaces) },
         pods: EVERYTHING,
+        // "Note that host-networked pods are not included in this type of peer." (namespaces and pods peers)
+        excludesHostNetwork: true,
         line,
       },
     ];
@@ -211,6 +215,7 @@ export function toPeers(peer: PeerData, direction: Direction, path: Path, ctx: C
         kind: "pods",
         namespaces: { kind: "selector", selector: toLabelSelector(peer.pods.namespaceSelector) },
         pods: toLabelSelector(peer.pods.podSelector),
+        excludesHostNetwork: true,
         line,
       },
     ];

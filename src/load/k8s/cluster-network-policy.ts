@@ -146,6 +146,8 @@ export function loadClusterNetworkPolicy(obj: RawObject, diag: Diagnostics): Loa
     order: priority,
     // No tier isolates: a connection no rule matches goes on to the next tier, and after the last one is allowed.
     isolates: { ingress: false, egress: false },
+    // ClusterNetworkPolicySubject: "Note that host-networked pods are not included in subject selection."
+    excludesHostNetwork: true,
     source: identity.ref,
   };
   return { identity, policies: [policy] };
