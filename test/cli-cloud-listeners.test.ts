@@ -71,4 +71,14 @@ describe("ward exposure through load balancer listeners and target groups", () =
     const app = exposure("examples/aws-three-tier/terraform").find((e) => e.resource === "app-0");
     expect(app?.behind).toEqual([{ via: "web", protocol: 6, ports: [[8080, 8080]], listenersUnknown: true }]);
   });
+
+  it("aws elbv2 describe output gives the same answer: registered app-0 and app-1 are behind, app-2 is not", () => {
+    const d = exposure("test/fixtures/aws/elbv2");
+    const behind = (name: string) => d.find((e) => e.resource === name)?.behind;
+    expect(behind("app-0")).toEqual([
+      { via: "web", protocol: 6, ports: [[8080, 8080]], listenerPorts: [443], targetGroups: ["app"] },
+    ]);
+    expect(behind("app-1")?.map((b) => b.listenerPorts)).toEqual([[443]]);
+    expect(behind("app-2")).toEqual([]);
+  });
 });

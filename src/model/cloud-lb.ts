@@ -13,8 +13,8 @@ export type LbAction =
 /** An Elastic Load Balancing (v2) listener: the LB accepts connections only on its listeners' ports. */
 export type LbListener = {
   readonly id: string;
-  /** The load balancer's id: its interfaces have this id, or this id followed by "#subnet". */
-  readonly loadBalancerId: string;
+  /** The load balancer: its resource id (interfaces "id#subnet") or its interfaces' ids. */
+  readonly loadBalancerIds: readonly string[];
   readonly port: number | Unknown;
   readonly protocol: string;
   /** The default action, then the actions of listener rules (any rule's conditions may match). */

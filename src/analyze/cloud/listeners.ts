@@ -21,7 +21,7 @@ function lbIds(enis: readonly NetworkInterface[]): string[] {
 export function listenersOf(cloud: CloudModel, enis: readonly NetworkInterface[]): LbListener[] | undefined {
   const ids = lbIds(enis);
   if (ids.length === 0) return undefined;
-  const list = (cloud.listeners ?? []).filter((l) => ids.some((id) => belongsTo(id, l.loadBalancerId)));
+  const list = (cloud.listeners ?? []).filter((l) => ids.some((id) => l.loadBalancerIds.some((lb) => belongsTo(id, lb))));
   return list.length > 0 ? list : undefined;
 }
 

@@ -5,6 +5,7 @@ import { isUnknown } from "../../model/cloud.js";
 import type { InputText } from "../read-inputs.js";
 import { CloudBuilder, parseIpProtocol } from "./cloud-builder.js";
 import { readDescribeAuditFields } from "./describe-audit.js";
+import { readElbv2 } from "./describe-elbv2.js";
 import { readDescribeIpv6 } from "./describe-ipv6.js";
 import { readTransitGateways } from "./describe-transit-gateway.js";
 
@@ -469,6 +470,7 @@ export function loadDescribe(inputs: readonly InputText[]): CloudBuilder {
       });
     });
   readDescribeIpv6(b, files);
+  readElbv2(b, files);
   return b;
 }
 

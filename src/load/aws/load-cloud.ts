@@ -5,9 +5,10 @@ import { type InputText, STDIN_NAME } from "../read-inputs.js";
 import { isTerraformFile, loadTerraform, type TerraformVars } from "../terraform/load-terraform.js";
 import { isTerraformJson, loadTerraformJson } from "../terraform/terraform-json.js";
 import { isDescribeJson, loadDescribe } from "./describe.js";
+import { isElbv2Input } from "./describe-elbv2.js";
 import { isTransitGatewayInput } from "./describe-transit-gateway.js";
 
-const isDescribe = (i: InputText): boolean => isDescribeJson(i.text) || isTransitGatewayInput(i);
+const isDescribe = (i: InputText): boolean => isDescribeJson(i.text) || isTransitGatewayInput(i) || isElbv2Input(i);
 
 export type { TerraformVars };
 

@@ -48,7 +48,7 @@ resource "aws_lb_listener_rule" "admin" {
 }`);
     expect(r.problems).toEqual([]);
     const l = r.cloud.listeners?.[0];
-    expect(l).toMatchObject({ loadBalancerId: "aws_lb.web", port: 443, protocol: "HTTPS" });
+    expect(l).toMatchObject({ loadBalancerIds: ["aws_lb.web"], port: 443, protocol: "HTTPS" });
     expect(l?.actions.map((a) => (a.type === "forward" ? a.targetGroupIds : a.type))).toEqual([
       ["aws_lb_target_group.app"],
       ["aws_lb_target_group.admin"],
@@ -116,5 +116,52 @@ resource "aws_lb_target_group" "bad" {
       ["invalid-value", 15],
       ["invalid-value", 20],
     ]);
+  });
+});
+
+describe("terraform show -json load balancing", () => {
+  it("listeners, target groups and attachments resolve ARNs to the resources that own them", async () => {
+    const { loadTerraformJson } = await import("./terraform-json.js");
+    const arn = (what: string) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:${what}`;
+    const resources = [
+      { address: "aws_vpc.main", type: "aws_vpc", name: "main", values: { id: "vpc-1", cidr_block: "10.0.0.0/16" } },
+      {
+        address: "aws_lb.web",
+        type: "aws_lb",
+        name: "web",
+        values: { arn: arn("loadbalancer/app/web/1"), internal: false, subnets: [] },
+      },
+      {
+        address: "aws_lb_target_group.app",
+        type: "aws_lb_target_group",
+        name: "app",
+        values: { arn: arn("targetgroup/app/2"), name: "app", port: 8080, protocol: "HTTP", target_type: "instance" },
+      },
+      {
+        address: "aws_lb_listener.https",
+        type: "aws_lb_listener",
+        name: "https",
+        values: {
+          arn: arn("listener/app/web/1/3"),
+          load_balancer_arn: arn("loadbalancer/app/web/1"),
+          port: 443,
+          protocol: "HTTPS",
+          default_action: [{ type: "forward", target_group_arn: arn("targetgroup/app/2"), redirect: [], forward: [] }],
+        },
+      },
+      {
+        address: "aws_lb_target_group_attachment.app",
+        type: "aws_lb_target_group_attachment",
+        name: "app",
+        values: { target_group_arn: arn("targetgroup/app/2"), target_id: "i-0abc", port: 9090 },
+      },
+    ].map((r) => ({ mode: "managed", ...r }));
+    const text = JSON.stringify({ format_version: "1.0", values: { root_module: { resources } } }, null, 2);
+    const r = loadTerraformJson([{ file: "show.json", text }]);
+    expect(r.problems).toEqual([]);
+    const l = r.cloud.listeners?.[0];
+    expect(l).toMatchObject({ loadBalancerIds: ["aws_lb.web"], port: 443, protocol: "HTTPS" });
+    expect(l?.actions).toMatchObject([{ type: "forward", targetGroupIds: ["aws_lb_target_group.app"] }]);
+    expect(r.cloud.targetGroups?.[0]?.targets).toMatchObject([{ targetId: "i-0abc", port: 9090 }]);
   });
 });

@@ -100,7 +100,7 @@ export class TerraformLoadBalancing {
       this.b.error("invalid-port", `${inst.address}: port ${port} is not within 1-65535`, this.reader.site(w, "port"));
     this.listeners.push({
       id: inst.address,
-      loadBalancerId: lb,
+      loadBalancerIds: [lb],
       // A Gateway Load Balancer listener has no port: it takes every port (registry: lb_listener, port).
       port: port ?? { unknown: "the listener has no port" },
       // registry: lb_listener protocol — "For Application Load Balancers ... with a default of HTTP".
