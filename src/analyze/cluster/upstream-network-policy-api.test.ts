@@ -3,6 +3,7 @@ import { modelOf } from "../../../test/support/cluster-fixture.js";
 import { decidePair } from "../../../test/support/truth-table.js";
 import { InputError } from "../../errors/input-error.js";
 import type { Protocol } from "../../model/ports.js";
+import { reach } from "../reach/reach.js";
 
 /*
  * The kubernetes-sigs/network-policy-api conformance suite (conformance/tests/*.go with conformance/base/*.yaml and
@@ -940,6 +941,35 @@ metadata:
       expect(decidePair(m, CENTAUR, HARRY, 80, "TCP")).toBe(true);
     });
   }
+});
+
+describe("CNPAdminTierHairpin (base/admin_tier/hairpin-rules.yaml)", () => {
+  const service = `apiVersion: v1
+kind: Service
+metadata:
+  name: harry-potter-hairpin-service
+  namespace: ${NS("gryffindor")}
+spec:
+  selector:
+    conformance-house: gryffindor
+  ports:
+  - {name: web, port: 80, targetPort: 80, protocol: TCP}`;
+  const deny = anp("hairpin-ingress-deny", 15, "gryffindor", "ingress", [
+    { action: "Deny", peers: [ns("gryffindor")] },
+  ]);
+  for (const form of ALL_FORMS)
+    it(`${form}: Should enforce CNP ingress deny policy on hairpin service traffic`, () => {
+      // harry-potter-0 → the Service's cluster IP → a gryffindor pod, possibly itself: not loopback, policy applies.
+      const m = modelOf(...baseManifests(), service, renderPolicy(deny, form));
+      const r = reach(m, {
+        from: podId("harry-0"),
+        to: `svc/${NS("gryffindor")}/harry-potter-hairpin-service`,
+        port: 80,
+        protocol: "TCP",
+      });
+      expect(r.pairs.map((p) => p.to)).toContain(podId("harry-0"));
+      expect(r.allowed).toBe(false);
+    });
 });
 
 describe("ClusterNetworkPolicy loader", () => {
