@@ -107,8 +107,12 @@ type PeerSpec =
   | { readonly ns: House }
   | { readonly nsLabel: string; readonly podLabel?: string }
   | { readonly staff: string }
-  | { readonly networks: readonly string[] };
-type PortSpecLite = { readonly protocol: Protocol; readonly port: number } | { readonly named: string };
+  | { readonly networks: readonly string[] }
+  | { readonly nsLabelExists: string };
+type PortSpecLite =
+  | { readonly protocol: Protocol; readonly port: number }
+  | { readonly protocol: Protocol; readonly start: number; readonly end: number }
+  | { readonly named: string };
 type RuleSpec = {
   readonly action: "Allow" | "Deny" | "Pass";
   readonly peers: readonly PeerSpec[];
@@ -137,16 +141,19 @@ function renderPeer(p: PeerSpec): string {
       : `pods: {namespaceSelector: ${sel({ "conformance-house": p.nsLabel })}, podSelector: ${sel({ "conformance-house": p.podLabel })}}`;
   if ("staff" in p)
     return `pods: {namespaceSelector: ${sel({ "kubernetes.io/metadata.name": NS("hogwarts-staff") })}, podSelector: ${sel({ "statefulset.kubernetes.io/pod-name": p.staff })}}`;
+  if ("nsLabelExists" in p) return `namespaces: {matchExpressions: [{key: ${p.nsLabelExists}, operator: Exists}]}`;
   return `networks: [${p.networks.join(", ")}]`;
 }
 
 function renderPort(p: PortSpecLite, form: Form): string {
-  if (form === "v1beta1")
-    return "named" in p
-      ? `protocols: [{destinationNamedPort: ${p.named}}]`
-      : `protocols: [{${p.protocol.toLowerCase()}: {destinationPort: {number: ${p.port}}}}]`;
-  return "named" in p
-    ? `ports: [{namedPort: ${p.named}}]`
+  if ("named" in p)
+    return form === "v1beta1" ? `protocols: [{destinationNamedPort: ${p.named}}]` : `ports: [{namedPort: ${p.named}}]`;
+  if ("start" in p)
+    return form === "v1beta1"
+      ? `protocols: [{${p.protocol.toLowerCase()}: {destinationPort: {range: {start: ${p.start}, end: ${p.end}}}}}]`
+      : `ports: [{portRange: {protocol: ${p.protocol}, start: ${p.start}, end: ${p.end}}}]`;
+  return form === "v1beta1"
+    ? `protocols: [{${p.protocol.toLowerCase()}: {destinationPort: {number: ${p.port}}}}]`
     : `ports: [{portNumber: {protocol: ${p.protocol}, port: ${p.port}}}]`;
 }
 
@@ -827,6 +834,58 @@ spec:
       },
     ],
   },
+  (() => {
+    const range = (protocol: Protocol, start: number, end: number): PortSpecLite => ({ protocol, start, end });
+    const rules = (deny: RuleSpec): RuleSpec[] => [
+      { action: "Allow", peers: [ns("ravenclaw")], port: range("TCP", 80, 8080) },
+      { action: "Allow", peers: [ns("hufflepuff")], port: range("UDP", 53, 5353) },
+      { action: "Allow", peers: [ns("slytherin")], port: range("SCTP", 9003, 9005) },
+      deny,
+    ];
+    const everyHouse: RuleSpec = { action: "Deny", peers: [{ nsLabelExists: "conformance-house" }] };
+    return {
+      name: "CNPAdminTierPortRange",
+      forms: ALL_FORMS,
+      start: only({
+        name: "port-range-rules",
+        baseline: false,
+        priority: 9,
+        subject: { ns: "gryffindor" },
+        egress: rules(everyHouse),
+        ingress: rules(everyHouse),
+      }),
+      steps: [
+        {
+          name: "Should support egress port range rules across different protocols",
+          probes: [
+            "harry-0 -> luna-0 TCP/80 allow",
+            "harry-0 -> luna-0 TCP/8080 allow",
+            "harry-1 -> luna-0 UDP/53 deny",
+            "harry-0 -> cedric-0 UDP/53 allow",
+            "harry-0 -> cedric-0 UDP/5353 allow",
+            "harry-1 -> cedric-0 TCP/80 deny",
+            "harry-0 -> draco-0 SCTP/9003 allow",
+            "harry-0 -> draco-0 SCTP/9005 allow",
+            "harry-1 -> draco-0 TCP/80 deny",
+          ],
+        },
+        {
+          name: "Should support ingress port range rules across different protocols",
+          probes: [
+            "luna-0 -> harry-0 TCP/80 allow",
+            "luna-0 -> harry-0 TCP/8080 allow",
+            "luna-1 -> harry-0 UDP/53 deny",
+            "cedric-0 -> harry-0 UDP/53 allow",
+            "cedric-0 -> harry-0 UDP/5353 allow",
+            "cedric-1 -> harry-0 TCP/80 deny",
+            "draco-0 -> harry-0 SCTP/9003 allow",
+            "draco-0 -> harry-0 SCTP/9005 allow",
+            "draco-1 -> harry-0 TCP/80 deny",
+          ],
+        },
+      ],
+    } satisfies Conformance;
+  })(),
   (() => {
     const policy: PolicySpec = {
       name: "inline-cidr-as-peers-example",
