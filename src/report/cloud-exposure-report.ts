@@ -46,6 +46,7 @@ function frontsText(fronts: readonly FrontedWorkload[]): string[] {
 
 function depthText(e: CloudExposure): string {
   if (e.exposed.length > 0) return "EXPOSED to the internet";
+  if (e.exposedIpv6 && e.exposedIpv6.length > 0) return "EXPOSED to the internet over IPv6";
   if (e.depth === 0) return "not reachable from the internet as far as Ward can tell (some checks are unknown)";
   if (e.depth === 1) return "1 control blocks the internet — one mistake away from exposure";
   return `${e.depth} independent controls block the internet — all ${e.depth} would have to fail`;
@@ -57,6 +58,7 @@ export function cloudExposureText(list: readonly CloudExposure[]): string {
   for (const e of list) {
     lines.push("", `${e.resource} (${e.kind}, tier ${e.tier}): ${depthText(e)}`);
     if (e.exposed.length > 0) lines.push(`  from the internet: ${ports(e.exposed)}`);
+    if (e.exposedIpv6 && e.exposedIpv6.length > 0) lines.push(`  from the internet (IPv6): ${ports(e.exposedIpv6)}`);
     for (const b of e.behind)
       lines.push(
         `  behind internet-facing load balancer ${b.via}: ${protoName(b.protocol)} ${formatSegments(b.ports)}${behindNote(b)}`,
@@ -68,7 +70,7 @@ export function cloudExposureText(list: readonly CloudExposure[]): string {
       lines.push(`    ${STATE[c.state]}  ${c.control}: ${c.why}${ref ? `  [${refText(ref)}]` : ""}`);
     }
     if (e.fronts && e.fronts.length > 0) lines.push(...frontsText(e.fronts));
-    if (e.exposed.length > 0) {
+    if (e.exposed.length > 0 || (e.exposedIpv6?.length ?? 0) > 0) {
       const n = e.controls.filter((c) => c.state === "restricts").length;
       lines.push(
         `  defense in depth: ${n} restricting control${n === 1 ? "" : "s"} on the path${n <= 1 ? " — one mistake from wider exposure" : ""}`,

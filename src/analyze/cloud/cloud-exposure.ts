@@ -1,5 +1,6 @@
 import type { CloudModel, CloudRef, NetworkInterface } from "../../model/cloud.js";
 import type { FrontedWorkload } from "../exposure/cloud-cluster.js";
+import { type Ipv6Exposure, ipv6Exposure } from "./cloud-exposure-ipv6.js";
 import { listeningSegments } from "./cloud-ports.js";
 import { behindListeners, listenerSegments, loadBalancerWhy, unknownTargets } from "./listeners.js";
 import { eniParty, evaluatePath, type Hop, internetParty, type PathResult } from "./path.js";
@@ -45,6 +46,8 @@ export type CloudExposure = {
   readonly fronts?: readonly FrontedWorkload[];
   /** Target groups of an LB whose registrations the files cannot state. */
   readonly unknownTargets?: readonly string[];
+  /** Port ranges reachable directly from the IPv6 internet (interfaces with IPv6 addresses), apart from IPv4. */
+  readonly exposedIpv6?: readonly { readonly protocol: number; readonly ports: readonly [number, number][] }[];
   /** One path, hop by hop: the internet to it (allowed when exposed; else the evaluation that blocks it). */
   readonly path: readonly Hop[];
   readonly controls: readonly Control[];
@@ -54,7 +57,8 @@ export type CloudExposure = {
 };
 
 function controlOf(step: string): ControlKind | undefined {
-  if (step.startsWith("public address") || step.startsWith("internet gateway")) return "public address";
+  if (step.startsWith("public address") || step.startsWith("internet gateway") || step.startsWith("IPv6 address"))
+    return "public address";
   if (step.startsWith("route table")) return "route";
   if (step.startsWith("network ACL")) return "network ACL";
   if (step.startsWith("security groups inbound")) return "security group";
@@ -83,7 +87,7 @@ function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): C
     const kind = controlOf(h.step);
     if (!kind) continue;
     const prev = byKind.get(kind);
-    const open = h.status === "allow" && /0\.0\.0\.0\/0/.test(h.why) && /all traffic/.test(h.why);
+    const open = h.status === "allow" && /0\.0\.0\.0\/0|::\/0/.test(h.why) && /all traffic/.test(h.why);
     const state: Control["state"] =
       h.status === "deny"
         ? "blocks"
@@ -115,6 +119,7 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
       path: PathResult | undefined;
       blockedPath: PathResult | undefined;
       eni: NetworkInterface;
+      v6?: Ipv6Exposure;
     }
   >();
   for (const [name, enis] of groups) {
@@ -147,7 +152,8 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
       if (ports.length > 0) exposed.push({ protocol, ports });
     }
     const eni = enis[0] as NetworkInterface;
-    results.set(name, { exposed, path, blockedPath, eni });
+    const v6 = ipv6Exposure(cloud, enis, (p) => listenerSegments(cloud, enis, p) ?? listeningSegments(cloud, enis, p));
+    results.set(name, { exposed, path, blockedPath, eni, v6 });
     if (exposed.length > 0 && enis.some((e) => e.kind === "load-balancer")) exposedLbs.push({ name, enis });
   }
   for (const [name, enis] of groups) {
@@ -176,7 +182,10 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
         if (ports.length > 0) behind.push({ via: lb.name, protocol, ports, listenersUnknown: true });
       }
     }
-    const shown = r.path ?? r.blockedPath;
+    // Exposed over IPv4, else over IPv6, else the blocked path with the fewest denying controls.
+    const denies = (p: PathResult | undefined) => p?.hops.filter((h) => h.status === "deny").length ?? 99;
+    const blocked = denies(r.v6?.blockedPath) < denies(r.blockedPath) ? r.v6?.blockedPath : r.blockedPath;
+    const shown = r.path ?? r.v6?.path ?? blocked;
     const ctrls = shown ? controls(cloud, r.eni, shown) : [];
     const blocking = ctrls.filter((c) => c.state === "blocks").length;
     out.push({
@@ -184,11 +193,12 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
       tier: r.eni.tier,
       kind: r.eni.kind,
       exposed: r.exposed,
+      ...(r.v6 && r.v6.exposed.length > 0 ? { exposedIpv6: r.v6.exposed } : {}),
       behind,
       ...(unknownTargets(cloud, enis).length > 0 ? { unknownTargets: unknownTargets(cloud, enis) } : {}),
       path: shown?.hops ?? [],
       controls: ctrls,
-      depth: r.exposed.length > 0 ? 0 : blocking,
+      depth: r.exposed.length > 0 || (r.v6?.exposed.length ?? 0) > 0 ? 0 : blocking,
     });
     void enis;
   }
