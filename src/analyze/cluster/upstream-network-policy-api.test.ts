@@ -1109,6 +1109,19 @@ ${spec}`;
     expect(codes).toContain("invalid-peer");
   });
 
+  it("pods.namespaceSelector is optional in v1beta1 (every namespace) and required in v1alpha2", () => {
+    const spec = `  tier: Admin
+  priority: 1
+  subject: {pods: {podSelector: {matchLabels: {conformance-house: gryffindor}}}}
+  ingress:
+  - action: Deny
+    from: [{pods: {podSelector: {matchLabels: {conformance-house: slytherin}}}}]`;
+    const m = modelOf(...baseManifests(), cnp(spec));
+    expect(decidePair(m, podId("draco-0"), podId("harry-0"), 80, "TCP")).toBe(false);
+    expect(decidePair(m, podId("luna-0"), podId("harry-0"), 80, "TCP")).toBe(true);
+    expect(problems(cnp(spec, "v1alpha2")).map((c) => c.split(" ")[0])).toEqual(["missing-field", "missing-field"]);
+  });
+
   it("an unsupported apiVersion is an error, not an ignored object", () => {
     expect(problems(cnp("  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}", "v1alpha1"))).toEqual([
       expect.stringMatching(/^unsupported-version test\.yaml:\d+$/),

@@ -13,7 +13,7 @@ import {
 import { type PortSpec, PROTOCOLS, type Protocol } from "../../model/ports.js";
 import type { Diagnostics, Site } from "../diagnostics.js";
 import type { Path } from "../positions.js";
-import { type Ctx, type Loaded, podsSelector, portSchema, toPeers, toPorts } from "./admin-network-policy.js";
+import { type Ctx, type Loaded, portSchema, toPeers, toPorts } from "./admin-network-policy.js";
 import { readIdentity } from "./metadata.js";
 import type { RawObject } from "./objects.js";
 import { parseObject } from "./parse-object.js";
@@ -42,6 +42,10 @@ const protocolSchema = z.strictObject({
   sctp: protocolMatch.optional(),
   destinationNamedPort: z.string().optional(),
 });
+
+// NamespacedPod: v1beta1 marks namespaceSelector optional (empty = every namespace); v1alpha2 requires it.
+const podsSelector = z.strictObject({ namespaceSelector: labelSelector.optional(), podSelector: labelSelector });
+type PodsData = z.output<typeof podsSelector>;
 
 const peerSchema = z.strictObject({
   namespaces: labelSelector.optional(),
@@ -129,7 +133,7 @@ export function loadClusterNetworkPolicy(obj: RawObject, diag: Diagnostics): Loa
       "priority",
     ]);
   else priority = spec.priority;
-  const subject = readSubject(data, diag, site);
+  const subject = readSubject(data, version, diag, site);
   const ctx: CnpCtx = { diag, site, obj, identity, baseline: tier === BASELINE_TIER, version };
   const ingress = spec.ingress?.map((_, i) => toRule(data, "ingress", i, ctx));
   const egress = spec.egress?.map((_, i) => toRule(data, "egress", i, ctx));
@@ -153,8 +157,16 @@ export function loadClusterNetworkPolicy(obj: RawObject, diag: Diagnostics): Loa
   return { identity, policies: [policy] };
 }
 
+/** A pods selector with its namespaceSelector: required in v1alpha2, empty (every namespace) when absent in v1beta1. */
+function withNamespaceSelector(pods: PodsData, version: string, path: Path, diag: Diagnostics, site: Site) {
+  if (pods.namespaceSelector === undefined && version !== "v1beta1")
+    diag.error("missing-field", `required field "namespaceSelector" is missing (optional only in v1beta1)`, site, path);
+  return { namespaceSelector: pods.namespaceSelector ?? {}, podSelector: pods.podSelector };
+}
+
 function readSubject(
   data: Data,
+  version: string,
   diag: Diagnostics,
   site: Site,
 ): { namespaces: LabelSelector; pods: LabelSelector } | undefined {
@@ -169,7 +181,7 @@ function readSubject(
     checkSelector(s.namespaces, diag, site, [...at, "namespaces"]);
     return { namespaces: toLabelSelector(s.namespaces), pods: EVERYTHING };
   }
-  const pods = s.pods as z.output<typeof podsSelector>;
+  const pods = withNamespaceSelector(s.pods as PodsData, version, [...at, "pods"], diag, site);
   checkSelector(pods.namespaceSelector, diag, site, [...at, "pods", "namespaceSelector"]);
   checkSelector(pods.podSelector, diag, site, [...at, "pods", "podSelector"]);
   return { namespaces: toLabelSelector(pods.namespaceSelector), pods: toLabelSelector(pods.podSelector) };
@@ -219,7 +231,11 @@ function toCnpPeers(peer: PeerData, direction: Direction, action: RuleAction | u
             k,
           ]);
       });
-    return toPeers(peer, direction, path, ctx);
+    const pods =
+      peer.pods === undefined
+        ? undefined
+        : withNamespaceSelector(peer.pods, ctx.version, [...path, "pods"], diag, site);
+    return toPeers({ ...peer, pods }, direction, path, ctx);
   }
   const others = (["namespaces", "pods", "networks", "nodes"] as const).filter((k) => peer[k] !== undefined);
   if (others.length > 0) {
