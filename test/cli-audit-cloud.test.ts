@@ -50,6 +50,12 @@ describe("ward audit: the cloud rules end to end (Terraform)", () => {
     ]);
   });
 
+  it("WARD-AWS-017 reports the rule resource without a description", () => {
+    expect(audit(TF, "WARD-AWS-017").at).toEqual([
+      `${tf(145)}security group app (aws_security_group.app): the ingress rule for tcp 443 from 10.0.0.0/20 has no description`,
+    ]);
+  });
+
   it("WARD-AWS-014 and WARD-AWS-015 report the /20 production VPC without flow logs", () => {
     expect(audit(TF, "WARD-AWS-014").at).toEqual([
       `${tf(2)}VPC aws_vpc.main is production (Name=payments-prod) but its IPv4 blocks 10.0.0.0/20 hold 4096 addresses, fewer than a /16 (65536)`,

@@ -121,7 +121,7 @@ export type SgRule = {
   readonly fromPort: number;
   readonly toPort: number;
   readonly peer: SgPeer | Unknown;
-  readonly description?: string;
+  readonly description?: string | Unknown;
   readonly source: CloudRef;
 };
 

@@ -9,6 +9,7 @@ import { naclMissingReturn } from "./rules/aws-nacl-missing-return.js";
 import { natWithoutGatewayEndpoint } from "./rules/aws-nat-without-gateway-endpoint.js";
 import { overlappingCidrs } from "./rules/aws-overlapping-cidrs.js";
 import { sgWithoutDescription } from "./rules/aws-sg-description.js";
+import { sgRuleWithoutDescription } from "./rules/aws-sg-rule-description.js";
 import { smallProductionVpc } from "./rules/aws-small-production-vpc.js";
 import { unusedSecurityGroup } from "./rules/aws-unused-sg.js";
 import { vpcWithoutFlowLogs } from "./rules/aws-vpc-flow-logs.js";
@@ -70,5 +71,6 @@ export const RULES: readonly AuditRule[] = [
   smallProductionVpc,
   vpcWithoutFlowLogs,
   endpointMissingZones,
+  sgRuleWithoutDescription,
   meshUnknownApiKind,
 ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));

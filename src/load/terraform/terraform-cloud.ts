@@ -1189,7 +1189,7 @@ function rules(
     fromPort: "unknown" in ports ? 0 : ports.from,
     toPort: "unknown" in ports ? 65535 : ports.to,
     peer: unknown ?? peer,
-    ...(typeof description === "string" ? { description } : {}),
+    ...(description !== undefined ? { description } : {}),
     source,
   }));
 }
