@@ -580,6 +580,27 @@ const CONFORMANCE: Conformance[] = [
     ],
   },
   {
+    name: "AdminNetworkPolicyIngressNamedPort",
+    forms: ALL_FORMS,
+    start: only(
+      anp(
+        "ingress-udp",
+        4,
+        "hufflepuff",
+        "ingress",
+        coreRules("ravenclaw", "slytherin", "gryffindor", at("UDP", 5353), at("UDP", 53), [], false),
+      ),
+    ),
+    steps: [
+      {
+        name: "Should support an 'allow-ingress' policy for named port",
+        // Rule 5 (UDP 53 from gryffindor) rewritten as the named port "dns", UDP 53 in the pod spec.
+        edit: editRule("ingress", 5, (r) => ({ ...r, port: { named: "dns" } })),
+        probes: ["harry-0 -> cedric-1 UDP/53 allow", "harry-1 -> cedric-1 UDP/5353 deny"],
+      },
+    ],
+  },
+  {
     name: "AdminNetworkPolicyPriorityField",
     forms: ALL_FORMS,
     start: only(
