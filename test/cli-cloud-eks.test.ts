@@ -59,4 +59,18 @@ describe("ward exposure: an EKS node group fronting the payments cluster", () =>
     expect(only.some((e) => e.fronts !== undefined)).toBe(false);
     expect(only.find((e) => e.resource === "workers")?.depth).toBe(workers?.depth);
   });
+
+  it("an ALB in the files forwarding to the node group's node port fronts the Service with that node port", () => {
+    const web = list.find((e) => e.resource === "web");
+    const f = web?.fronts?.find((x) => x.workload === "ingress-nginx/ingress-nginx-controller");
+    expect(f?.entry).toBe(
+      "listener 443 → target group ingress-nodes → Service ingress-nginx/ingress-nginx-controller node port 30443/TCP",
+    );
+    // ALB proxies, then externalTrafficPolicy Cluster SNATs: the pod sees a node; the node SG is AWS-created.
+    expect(f?.source.kind).toBe("node");
+    const hop = f?.controls.filter((c) => c.control === "security group").map((c) => c.state);
+    expect(hop).toEqual(["restricts", "unknown"]);
+    expect(f?.controls.find((c) => c.control === "cluster")?.state).toBe("restricts");
+    expect(f?.depth).toBe(0);
+  });
 });

@@ -174,3 +174,16 @@ spec:
     expect(withClusterLayers(model, CLOUD, [NODE_GROUP])).toEqual([NODE_GROUP]);
   });
 });
+
+describe("the source through a target group in the files", () => {
+  it("an ALB (HTTP/HTTPS target group) proxies; an NLB (TCP) preserves the client; Cluster SNATs to a node", async () => {
+    const { seenThroughTargetGroup } = await import("./cloud-cluster.js");
+    const m = modelOf(namespace("shop"), service({ type: "NodePort", etp: "Local" }));
+    const local = m.services[0];
+    if (!local) throw new Error("no service");
+    expect(seenThroughTargetGroup(local, "HTTPS").kind).toBe("lb");
+    expect(seenThroughTargetGroup(local, "TCP").kind).toBe("client");
+    const cluster = { ...local, externalTrafficPolicy: "Cluster" as const };
+    expect(seenThroughTargetGroup(cluster, "HTTP")).toMatchObject({ kind: "node", beforeSnat: "lb" });
+  });
+});

@@ -1,10 +1,12 @@
 import type { Cidr } from "../../model/cidr.js";
 import { parseCidr } from "../../model/cidr.js";
-import type { CloudModel, CloudRef } from "../../model/cloud.js";
+import type { CloudModel, CloudRef, NetworkInterface } from "../../model/cloud.js";
 import { isUnknown } from "../../model/cloud.js";
 import type { Model, Service, ServicePort } from "../../model/model.js";
 import type { Protocol } from "../../model/ports.js";
 import type { CloudExposure, Control } from "../cloud/cloud-exposure.js";
+import { listenersOf, targetInterfaces } from "../cloud/listeners.js";
+import { eniParty, evaluatePath, type PathResult } from "../cloud/path.js";
 import { evaluateCluster } from "../cluster/evaluate-cluster.js";
 import { serviceBackends } from "../edges/service-backends.js";
 import { meshApplies, meshLayer } from "../mesh/mesh-layer.js";
@@ -15,6 +17,8 @@ import { ANY_REQUEST } from "../request.js";
 export type SeenSource = {
   /** client: the internet client's own address; lb: a private address of the load balancer; node: a node's address. */
   readonly kind: "client" | "lb" | "node";
+  /** node (SNAT): the address the node received before it SNATed. */
+  readonly beforeSnat?: "client" | "lb";
   readonly why: string;
 };
 
@@ -86,8 +90,29 @@ export function seenSource(model: Model, s: Service, port: ServicePort): SeenSou
     };
   return {
     kind: "node",
+    beforeSnat: nodeSees,
     why: `${via}; externalTrafficPolicy Cluster SNATs it to a node IP (Kubernetes "Source IP for Services")`,
   };
+}
+
+/**
+ * The source a pod sees for traffic a load balancer in the files sends to a node group's NodePort: an ALB
+ * (HTTP/HTTPS target group) proxies, so the node sees the ALB's private address; an NLB with instance targets
+ * preserves the client's (ELB target group attributes, client IP preservation). Then externalTrafficPolicy decides.
+ */
+export function seenThroughTargetGroup(s: Service, tgProtocol: string | undefined): SeenSource {
+  const proxy = tgProtocol === undefined || tgProtocol === "HTTP" || tgProtocol === "HTTPS";
+  const nodeSees: "client" | "lb" = proxy ? "lb" : "client";
+  const via = proxy
+    ? "an Application Load Balancer proxies: the node sees its private address"
+    : "NLB instance targets preserve the client IP to the node";
+  return s.externalTrafficPolicy === "Local"
+    ? { kind: nodeSees, why: `${via}; externalTrafficPolicy Local keeps it (Kubernetes "Source IP for Services")` }
+    : {
+        kind: "node",
+        beforeSnat: nodeSees,
+        why: `${via}; externalTrafficPolicy Cluster SNATs it to a node IP (Kubernetes "Source IP for Services")`,
+      };
 }
 
 function ranges(cloud: CloudModel, subnetIds: readonly string[], whole: boolean): Cidr[] {
@@ -217,52 +242,150 @@ export function withClusterLayers(model: Model, cloud: CloudModel, list: readonl
   const services = model.services.filter((s) => s.type === "LoadBalancer" || s.type === "NodePort");
   if (services.length === 0) return [...list];
   const withMesh = meshApplies(model);
+  const ctx: Ctx = { model, cloud, withMesh };
   return list.map((e) => {
-    if (e.kind !== "node-group") return e;
-    const subnets = cloud.interfaces.filter((i) => i.name === e.resource).map((i) => i.subnetId);
-    const fronts: FrontedWorkload[] = [];
-    for (const s of services)
-      for (const port of s.ports) {
-        const clientRanges = (s.type === "LoadBalancer" ? (s.loadBalancerSourceRanges ?? []) : []).map(parseCidr);
-        const client = clientRanges.length > 0 ? clientRanges : [parseCidr("0.0.0.0/0")];
-        const source = seenSource(model, s, port);
-        const seen = new Set<string>();
-        for (const b of serviceBackends(model, s, port)) {
-          if (seen.has(`${b.pod.workload}|${b.port}`)) continue;
-          seen.add(`${b.pod.workload}|${b.port}`);
-          const to = podParty(model, b.pod);
-          const judge = (fn: typeof clusterOn, nodeAlwaysAllowed: boolean): Judged => {
-            if (source.kind === "client") return fn(model, to, b.port, port.protocol, client, true);
-            if (source.kind === "lb") return fn(model, to, b.port, port.protocol, ranges(cloud, subnets, true), false);
-            return agree(
-              fn(model, to, b.port, port.protocol, client, true),
-              fn(model, to, b.port, port.protocol, ranges(cloud, subnets, false), false),
-              nodeAlwaysAllowed,
-            );
-          };
-          const cl = judge(clusterOn, true);
-          const controls: Control[] = [...entryControls(e, s, port, clientRanges)];
-          controls.push({ control: "cluster", state: cl.state, why: cl.why, refs: cl.refs });
-          if (withMesh) {
-            const m = judge(meshOn, false);
-            controls.push({ control: "mesh", state: m.state, why: m.why, refs: m.refs });
-          }
-          const blocking = controls.filter((c) => c.state === "blocks").length;
-          fronts.push({
-            workload: b.pod.workload,
-            pod: `${b.pod.namespace}/${b.pod.name}`,
-            entry: `Service ${s.namespace}/${s.name} ${s.type} :${s.type === "NodePort" ? (port.nodePort ?? "(node port)") : port.port}/${port.protocol}`,
-            entrySource: s.source,
-            port: b.port,
-            protocol: port.protocol,
-            source,
-            controls,
-            depth: blocking,
-          });
-        }
-      }
+    const fronts =
+      e.kind === "node-group"
+        ? nodeGroupFronts(ctx, e, services)
+        : e.kind === "load-balancer"
+          ? lbFronts(ctx, e, services)
+          : [];
     return fronts.length > 0 ? { ...e, fronts } : e;
   });
+}
+
+type Ctx = { readonly model: Model; readonly cloud: CloudModel; readonly withMesh: boolean };
+
+/** Every LoadBalancer/NodePort Service port's backends, as the node group receives them. */
+function nodeGroupFronts(ctx: Ctx, e: CloudExposure, services: readonly Service[]): FrontedWorkload[] {
+  const subnets = ctx.cloud.interfaces.filter((i) => i.name === e.resource).map((i) => i.subnetId);
+  const out: FrontedWorkload[] = [];
+  for (const s of services)
+    for (const port of s.ports) {
+      const clientRanges = (s.type === "LoadBalancer" ? (s.loadBalancerSourceRanges ?? []) : []).map(parseCidr);
+      const entry = `Service ${s.namespace}/${s.name} ${s.type} :${s.type === "NodePort" ? (port.nodePort ?? "(node port)") : port.port}/${port.protocol}`;
+      out.push(
+        ...backendsFronted(ctx, s, port, seenSource(ctx.model, s, port), clientRanges, subnets, entry, () =>
+          entryControls(e, s, port, clientRanges),
+        ),
+      );
+    }
+  return out;
+}
+
+/**
+ * A load balancer in the files whose listener forwards to a target group holding an EKS node group: the Services
+ * whose node port is the target port receive that traffic.
+ */
+function lbFronts(ctx: Ctx, e: CloudExposure, services: readonly Service[]): FrontedWorkload[] {
+  const { cloud } = ctx;
+  const lbEnis = cloud.interfaces.filter((i) => i.name === e.resource && i.kind === "load-balancer");
+  const out: FrontedWorkload[] = [];
+  for (const l of listenersOf(cloud, lbEnis) ?? []) {
+    if (isUnknown(l.port)) continue;
+    for (const a of l.actions) {
+      if (a.type !== "forward") continue;
+      for (const gid of a.targetGroupIds) {
+        const group = cloud.targetGroups?.find((g) => g.id === gid);
+        if (!group) continue;
+        for (const t of group.targets) {
+          const nodes = targetInterfaces(cloud, group, t.targetId).filter((n) => n.kind === "node-group");
+          const tport = t.port ?? (group.port !== undefined && !isUnknown(group.port) ? group.port : undefined);
+          if (nodes.length === 0 || tport === undefined) continue;
+          const hop = lbToNodes(cloud, lbEnis, nodes, tport);
+          for (const s of services)
+            for (const port of s.ports) {
+              if (port.nodePort !== tport) continue;
+              const entry = `listener ${l.port} → target group ${group.name} → Service ${s.namespace}/${s.name} node port ${tport}/${port.protocol}`;
+              out.push(
+                ...backendsFronted(
+                  ctx,
+                  s,
+                  port,
+                  seenThroughTargetGroup(s, group.protocol),
+                  [],
+                  nodes.map((n) => n.subnetId),
+                  entry,
+                  () => [...e.controls, hop],
+                ),
+              );
+            }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The load balancer → node hop (LB security group egress, NACLs, the node security group). */
+function lbToNodes(cloud: CloudModel, lbEnis: NetworkInterface[], nodes: NetworkInterface[], port: number): Control {
+  let result: PathResult | undefined;
+  for (const f of lbEnis)
+    for (const t of nodes) {
+      const from = eniParty(cloud, f);
+      const to = eniParty(cloud, t);
+      if (!from || !to) continue;
+      const r = evaluatePath(cloud, from, to, 6, port);
+      if (!result || r.status === "allow" || (r.status === "unknown" && result.status === "deny")) result = r;
+    }
+  const last = result?.hops.find((h) => h.status !== "allow") ?? result?.hops[result.hops.length - 1];
+  const state: Control["state"] =
+    result?.status === "allow" ? "restricts" : result?.status === "deny" ? "blocks" : "unknown";
+  return {
+    control: "security group",
+    state,
+    why: `load balancer → node port ${port}: ${last ? `${last.step}: ${last.why}` : "no path is known"}`,
+    refs: last?.refs ?? [],
+  };
+}
+
+/** The backends of one Service port, each judged by the cluster and mesh layers as the pod sees the traffic. */
+function backendsFronted(
+  ctx: Ctx,
+  s: Service,
+  port: ServicePort,
+  source: SeenSource,
+  clientRanges: readonly Cidr[],
+  nodeSubnets: readonly string[],
+  entry: string,
+  cloudControls: () => Control[],
+): FrontedWorkload[] {
+  const { model, cloud } = ctx;
+  const client = clientRanges.length > 0 ? [...clientRanges] : [parseCidr("0.0.0.0/0")];
+  const out: FrontedWorkload[] = [];
+  const seen = new Set<string>();
+  for (const b of serviceBackends(model, s, port)) {
+    if (seen.has(`${b.pod.workload}|${b.port}`)) continue;
+    seen.add(`${b.pod.workload}|${b.port}`);
+    const to = podParty(model, b.pod);
+    const on = (fn: typeof clusterOn, kind: "client" | "lb" | "nodes") =>
+      kind === "client"
+        ? fn(model, to, b.port, port.protocol, client, true)
+        : fn(model, to, b.port, port.protocol, ranges(cloud, nodeSubnets, kind === "lb"), false);
+    const judge = (fn: typeof clusterOn, nodeAlwaysAllowed: boolean): Judged =>
+      source.kind === "node"
+        ? agree(on(fn, source.beforeSnat ?? "client"), on(fn, "nodes"), nodeAlwaysAllowed)
+        : on(fn, source.kind);
+    const cl = judge(clusterOn, true);
+    const controls: Control[] = [...cloudControls()];
+    controls.push({ control: "cluster", state: cl.state, why: cl.why, refs: cl.refs });
+    if (ctx.withMesh) {
+      const m = judge(meshOn, false);
+      controls.push({ control: "mesh", state: m.state, why: m.why, refs: m.refs });
+    }
+    out.push({
+      workload: b.pod.workload,
+      pod: `${b.pod.namespace}/${b.pod.name}`,
+      entry,
+      entrySource: s.source,
+      port: b.port,
+      protocol: port.protocol,
+      source,
+      controls,
+      depth: controls.filter((c) => c.state === "blocks").length,
+    });
+  }
+  return out;
 }
 
 /**
