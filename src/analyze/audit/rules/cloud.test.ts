@@ -56,6 +56,14 @@ describe("WARD-AWS-003 public IP on launch in a private subnet", () => {
     expect(await audit(subnet(true, true), "WARD-AWS-003")).toEqual([]);
     expect(await audit(subnet(false, false), "WARD-AWS-003")).toEqual([]);
   });
+  it("is quiet when a route's target cannot be evaluated (it may be an internet gateway)", async () => {
+    const unknown = subnet(true, false).replace(
+      'resource "aws_route_table" "app" {\n  vpc_id = aws_vpc.main.id\n',
+      'variable "gw" {}\nresource "aws_route_table" "app" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = var.gw\n  }\n',
+    );
+    expect(unknown).toContain("var.gw");
+    expect(await audit(unknown, "WARD-AWS-003")).toEqual([]);
+  });
 });
 
 const nacl = (protocol: string, cidr: string) => `${vpc}

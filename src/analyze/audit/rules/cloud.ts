@@ -1,4 +1,5 @@
 import type { CloudModel, SgRule } from "../../../model/cloud.js";
+import { isUnknown } from "../../../model/cloud.js";
 import { findingOf } from "../context.js";
 import type { AuditRule, Finding } from "../finding.js";
 
@@ -105,7 +106,9 @@ export const publicIpInPrivateSubnet: AuditRule = {
         cloud?.routeTables.find((t) => t.subnetIds.includes(s.id)) ??
         cloud?.routeTables.find((t) => t.vpcId === s.vpcId && t.main);
       const publicRoute = table?.routes.some((r) => "type" in r.target && r.target.type === "internet-gateway");
-      if (table === undefined || publicRoute) continue;
+      // A route Ward cannot evaluate (a variable, a data source) may go to an internet gateway: not proved private.
+      const unknownRoute = table?.routes.some((r) => isUnknown(r.target) || isUnknown(r.destination));
+      if (table === undefined || publicRoute || unknownRoute) continue;
       out.push(
         findingOf(
           this,
