@@ -114,3 +114,15 @@ describe("verify: egress by DNS name against toFQDNs", () => {
     ]);
   });
 });
+
+describe("verify: DNS name patterns beyond the witness search's limit", () => {
+  it("reports the workload undecidable at the intent path's file:line and keeps verifying the rest", () => {
+    const m = model(DNS_PROXY, egressByName(`{ matchPattern: "*a*b*.example.com" }`, `{ port: "443", protocol: TCP }`));
+    const i = intent("*.example.com");
+    const r = verify(m, i, undefined, { fqdnStateLimit: 5 });
+    expect(r.notes.map((n) => [n.kind, n.file, n.line, n.path])).toEqual([["undecidable", "ward.yaml", 3, "out"]]);
+    expect(r.notes[0]?.message).toContain("*a*b*.example.com");
+    // Without the tiny limit the same patterns are decided: the pattern allows less than the intent.
+    expect(verify(m, i).notes).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import type { Pod, Workload } from "../../model/endpoint.js";
 import { fqdnPatternMatches } from "../../model/fqdn-pattern.js";
 import type { Model } from "../../model/model.js";
 import { PROTOCOLS, type Protocol } from "../../model/ports.js";
+import type { SourceRef } from "../../model/source-ref.js";
 import { rangesContain } from "../address-set.js";
 import { type ClusterOutcome, evaluateCluster } from "../cluster/evaluate-cluster.js";
 import { checkFqdnDns } from "../cluster/fqdn-dns.js";
@@ -11,7 +12,7 @@ import { portIntervals } from "../exposure/external-ports.js";
 import { type Party, podParty } from "../party.js";
 import { EMPTY_PORTS, isEmptyPorts, type PortSet, portSetOf, unionPorts } from "../port-set.js";
 import { clusterVerdict } from "../reach/reach.js";
-import { fqdnWitnesses } from "./fqdn-witness.js";
+import { fqdnWitnesses, WitnessLimitError } from "./fqdn-witness.js";
 import { samplePorts, specPorts, subtractPorts } from "./port-math.js";
 import { podsOf } from "./resolve-intent.js";
 import type { Difference } from "./verify.js";
@@ -29,15 +30,28 @@ export function nameOutcome(model: Model, from: Party, name: string, port: numbe
 
 /** Every DNS name pattern the configuration uses: toFQDNs peers (and exclusions) and the DNS proxy's rules.dns. */
 function configPatterns(model: Model): string[] {
-  const out = new Set<string>();
+  return [...configPatternSources(model).keys()].sort();
+}
+
+/** Each configuration DNS name pattern with the first policy that uses it. */
+function configPatternSources(model: Model): Map<string, SourceRef> {
+  const out = new Map<string, SourceRef>();
   for (const policy of model.policies)
     for (const rule of policy.egress ?? []) {
       for (const peer of [...(rule.peers === "any" ? [] : rule.peers), ...(rule.notPeers ?? [])])
-        if (peer.kind === "fqdn") out.add(peer.pattern);
-      for (const d of rule.dns ?? []) out.add(d);
+        if (peer.kind === "fqdn" && !out.has(peer.pattern)) out.set(peer.pattern, policy.source);
+      for (const d of rule.dns ?? []) if (!out.has(d)) out.set(d, policy.source);
     }
-  return [...out].sort();
+  return out;
 }
+
+/** DNS names Ward could not decide for a workload: the witness search hit its limit. */
+export type FqdnUndecided = {
+  readonly workload: string;
+  readonly message: string;
+  readonly path?: IntentPath;
+  readonly source?: SourceRef;
+};
 
 /** A CIDR path whose range holds every public IPv4 address holds wherever a DNS name points. */
 function coversEveryName(path: IntentPath): boolean {
@@ -59,6 +73,8 @@ export function fqdnDifferences(
   resolved: readonly FqdnResolvedPath[],
   isGoverned: (w: Workload) => boolean,
   deny: boolean,
+  undecided: FqdnUndecided[] = [],
+  maxStates?: number,
 ): Difference[] {
   const config = configPatterns(model);
   const cuts = portIntervals(model, []);
@@ -82,7 +98,22 @@ export function fqdnDifferences(
     const checkExtra = isGoverned(w) && deny && config.length > 0;
     if (byName.length === 0 && !checkExtra) continue;
     const intentPatterns = byName.map((r) => intentFqdnPattern((r.path.to as { fqdn: string }).fqdn));
-    const names = fqdnWitnesses([...new Set([...intentPatterns, ...config])]);
+    let names: string[];
+    try {
+      names = fqdnWitnesses([...new Set([...intentPatterns, ...config])], maxStates);
+    } catch (e) {
+      if (!(e instanceof WitnessLimitError)) throw e;
+      // Undecidable, reported with the intent path (or the configuration rule) that brings the patterns in.
+      const path = byName[0]?.path;
+      const source = path === undefined ? configPatternSources(model).get(config[0] ?? "") : undefined;
+      undecided.push({
+        workload: w.id,
+        message: `undecidable: egress by DNS name from ${w.id}: ${e.message}`,
+        ...(path === undefined ? {} : { path }),
+        ...(source === undefined ? {} : { source }),
+      });
+      continue;
+    }
     const seen = new Set<string>();
     for (const pod of podsOf(model, w)) {
       const podKey = `${JSON.stringify(pod.labels)}|${pod.serviceAccount}`;

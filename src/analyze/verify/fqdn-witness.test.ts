@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fqdnPatternMatches } from "../../model/fqdn-pattern.js";
-import { fqdnWitnesses } from "./fqdn-witness.js";
+import { fqdnWitnesses, WitnessLimitError } from "./fqdn-witness.js";
 
 const vector = (patterns: readonly string[], name: string) =>
   patterns.map((p) => (fqdnPatternMatches(p, name) ? "1" : "0")).join("");
@@ -48,5 +48,21 @@ describe("fqdnWitnesses", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("fqdnWitnesses limit", () => {
+  it("throws a typed WitnessLimitError carrying the patterns and the limit", () => {
+    const patterns = ["*a*b*.example.com", "*.example.com"];
+    const err = (() => {
+      try {
+        fqdnWitnesses(patterns, 3);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(WitnessLimitError);
+    expect((err as WitnessLimitError).patterns).toEqual(patterns);
+    expect((err as WitnessLimitError).limit).toBe(3);
   });
 });

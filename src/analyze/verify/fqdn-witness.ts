@@ -1,7 +1,18 @@
 import { type FqdnToken, isDnsChar, parseFqdnPattern } from "../../model/fqdn-pattern.js";
 
 /** Too many combined automaton states: the patterns are beyond what Ward proves by enumeration. */
-const MAX_STATES = 200_000;
+export const MAX_STATES = 200_000;
+
+/** The patterns need more states than the limit: which names they tell apart is left undecided, never guessed. */
+export class WitnessLimitError extends Error {
+  override name = "WitnessLimitError";
+  constructor(
+    readonly patterns: readonly string[],
+    readonly limit: number,
+  ) {
+    super(`DNS name patterns too intricate to enumerate within ${limit} states: ${patterns.join(", ")}`);
+  }
+}
 
 type Nfa = { readonly tokens: readonly FqdnToken[] };
 
@@ -52,7 +63,7 @@ const key = (sets: readonly ReadonlySet<number>[]) => sets.map((s) => [...s].sor
  * Exact by construction: a breadth-first walk over the product of the patterns' automata, on an alphabet of every
  * character the patterns name, ".", and one DNS character none of them names (all such characters behave alike).
  */
-export function fqdnWitnesses(patterns: readonly string[]): string[] {
+export function fqdnWitnesses(patterns: readonly string[], maxStates = MAX_STATES): string[] {
   const parsed = patterns.map((p) => parseFqdnPattern(p));
   const nfas = parsed.map((p) => (p.all ? undefined : { tokens: p.tokens }));
   const used = new Set<string>();
@@ -94,8 +105,7 @@ export function fqdnWitnesses(patterns: readonly string[]): string[] {
         const k = `${key(sets)}#${inLabel ? 1 : 0}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        if (seen.size > MAX_STATES)
-          throw new Error(`DNS name patterns too intricate to enumerate: ${patterns.join(", ")}`);
+        if (seen.size > maxStates) throw new WitnessLimitError(patterns, maxStates);
         next.push({ sets, name: node.name + c, inLabel });
       }
     }

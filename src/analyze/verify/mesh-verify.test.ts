@@ -68,7 +68,7 @@ describe("verify at the Istio mesh layer", () => {
     const m = modelOf(ISTIO, ...PODS, allow(`    - to: [{ operation: { paths: ["/api/*"] } }]`));
     const { diffs } = meshDiffs(m, intent(`    http: { methods: [GET, POST], paths: ["/api/*"] }`));
     expect(diffs).toHaveLength(1);
-    const method = diffs[0]?.what.split(" ")[0];
+    const method = diffs[0]?.what?.split(" ")[0];
     expect(["GET", "POST"]).not.toContain(method);
     expect(diffs[0]?.what).toMatch(/^\S+ \/api\/\S* with/);
   });
@@ -91,7 +91,7 @@ describe("verify at the Istio mesh layer", () => {
     const m = modelOf(ISTIO, ...PODS, allow(`    - to: [{ operation: { methods: ["GET"] } }]`));
     const { diffs } = meshDiffs(m, intent(""));
     expect(diffs.map((d) => d.kind)).toEqual(["missing"]);
-    expect(diffs[0]?.what.startsWith("GET")).toBe(false);
+    expect(diffs[0]?.what?.startsWith("GET")).toBe(false);
   });
 
   it("identity required: a plaintext client admitted under PERMISSIVE mTLS is an extra", () => {
@@ -153,7 +153,7 @@ describe("verify at the Linkerd mesh layer", () => {
   it("PathPrefix is element-wise: /api admits /api itself, which `/api/*` does not name", () => {
     const m = modelOf(LINKERD, ...PODS, server, route("{ path: { type: PathPrefix, value: /api } }"));
     const { diffs } = meshDiffs(m, intent(`    http: { paths: ["/api/*"] }`));
-    expect(diffs.map((d) => [d.kind, d.what.split(" with")[0]?.split(" ")[1]])).toEqual([["extra", "/api"]]);
+    expect(diffs.map((d) => [d.kind, d.what?.split(" with")[0]?.split(" ")[1]])).toEqual([["extra", "/api"]]);
     const exact = meshDiffs(m, intent(`    http: { paths: ["/api", "/api/*"] }`));
     expect(exact.diffs).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { meshApplies } from "../mesh/mesh-layer.js";
 import { EMPTY_PORTS, isEmptyPorts, type PortSet, portSetKey, unionPorts } from "../port-set.js";
 import { clusterVerdict, reach } from "../reach/reach.js";
 import type { Decision } from "../verdict.js";
-import { fqdnDifferences } from "./fqdn-verify.js";
+import { type FqdnUndecided, fqdnDifferences } from "./fqdn-verify.js";
 import { meshDifferences } from "./mesh-verify.js";
 import { samplePorts, specPorts, subtractPorts } from "./port-math.js";
 import { podsOf, resolveRef } from "./resolve-intent.js";
@@ -76,7 +76,17 @@ function resolvePaths(model: Model, intent: Intent, notes: VerifyNote[], withMes
 }
 
 /** Verifies a configuration against an intent at the cluster layer (NetworkPolicy), port by port. */
-export function verify(model: Model, intent: Intent, matrix: ClassMatrix = computeClassMatrix(model)): VerifyResult {
+export type VerifyOptions = {
+  /** The DNS name witness search's state limit (fqdn-witness.ts MAX_STATES); beyond it a workload is undecidable. */
+  readonly fqdnStateLimit?: number;
+};
+
+export function verify(
+  model: Model,
+  intent: Intent,
+  matrix: ClassMatrix = computeClassMatrix(model),
+  options: VerifyOptions = {},
+): VerifyResult {
   const notes: VerifyNote[] = [];
   const governed = governedNamespaces(intent);
   const withMesh = meshApplies(model);
@@ -158,7 +168,16 @@ export function verify(model: Model, intent: Intent, matrix: ClassMatrix = compu
     }
   }
   differences.push(...externalDifferences(model, intent, resolved, isGoverned));
-  differences.push(...fqdnDifferences(model, resolved, isGoverned, intent.deny));
+  const undecided: FqdnUndecided[] = [];
+  differences.push(...fqdnDifferences(model, resolved, isGoverned, intent.deny, undecided, options.fqdnStateLimit));
+  for (const u of undecided)
+    notes.push({
+      kind: "undecidable",
+      path: u.path?.name ?? `egress by DNS name from ${u.workload}`,
+      message: u.message,
+      file: u.path?.file ?? u.source?.file ?? intent.file,
+      line: u.path?.line ?? u.source?.line ?? 1,
+    });
   if (withMesh) {
     const mesh = meshDifferences(model, resolved, (ns) => governed.has(ns), intent.deny);
     for (const d of mesh.differences) differences.push({ ...d, layer: "mesh" });
