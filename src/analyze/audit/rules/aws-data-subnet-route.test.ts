@@ -47,5 +47,8 @@ describe("WARD-AWS-006 data subnet with a route to an internet or NAT gateway", 
   it("is quiet for an app subnet with a NAT route and a data subnet with only the local route", async () => {
     expect(await auditTerraform(tf("app", "nat"), "WARD-AWS-006")).toEqual([]);
     expect(await auditTerraform(tf("data", "none"), "WARD-AWS-006")).toEqual([]);
+    // "data" must be a word of the name: metadata_proxy is not a data subnet, data_1 and database_a are.
+    expect(await auditTerraform(tf("metadata_proxy", "nat"), "WARD-AWS-006")).toEqual([]);
+    expect(await auditTerraform(tf("database_a", "nat"), "WARD-AWS-006")).toHaveLength(1);
   });
 });

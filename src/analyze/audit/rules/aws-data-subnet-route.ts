@@ -5,7 +5,7 @@ import { findingOf } from "../context.js";
 import type { AuditRule, Finding } from "../finding.js";
 
 // "data", "database", "db" as a word of the subnet's name (Name tag, else the Terraform name): private-db-a, data_1.
-const DATA_NAME = /data|(^|[^a-z])db([^a-z]|$)/i;
+const DATA_NAME = /(^|[^a-z])(data|database|db)([^a-z]|$)/i;
 
 function dataReason(cloud: CloudModel, s: Subnet): string | undefined {
   const db = cloud.interfaces.find((e) => e.subnetId === s.id && e.kind === "database");
