@@ -187,3 +187,42 @@ describe("the source through a target group in the files", () => {
     expect(seenThroughTargetGroup(cluster, "HTTP")).toMatchObject({ kind: "node", beforeSnat: "lb" });
   });
 });
+
+describe("AWS Load Balancer Controller Ingresses behind the node group", () => {
+  const ingress = (annotations: Record<string, string>) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+  annotations:
+${Object.entries(annotations)
+  .map(([k, v]) => `    ${k}: "${v}"`)
+  .join("\n")}
+spec:
+  ingressClassName: alb
+  defaultBackend:
+    service:
+      name: web
+      port:
+        number: 443`;
+  const svc = service({ type: "ClusterIP" });
+
+  it("an internet-facing ALB with ip targets: the pod sees the ALB, which no policy admits — blocks", () => {
+    const { f, state } = fronted(
+      svc,
+      DENY_ALL,
+      ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/target-type": "ip" }),
+    );
+    expect(f?.source.kind).toBe("lb");
+    expect(state("load balancer")).toBe("restricts");
+    expect(state("cluster")).toBe("blocks");
+    expect(f?.depth).toBe(1);
+  });
+
+  it("the default scheme is internal: the load balancer control blocks the internet", () => {
+    const { f, state } = fronted(svc, ADMIT_VPC, ingress({ "alb.ingress.kubernetes.io/target-type": "ip" }));
+    expect(state("load balancer")).toBe("blocks");
+    expect(state("cluster")).toBe("restricts");
+    expect(f?.depth).toBe(1);
+  });
+});

@@ -2,13 +2,14 @@ import type { Cidr } from "../../model/cidr.js";
 import { parseCidr } from "../../model/cidr.js";
 import type { CloudModel, CloudRef, NetworkInterface } from "../../model/cloud.js";
 import { isUnknown } from "../../model/cloud.js";
+import type { IngressObject } from "../../model/edges.js";
 import type { Model, Service, ServicePort } from "../../model/model.js";
 import type { Protocol } from "../../model/ports.js";
 import type { CloudExposure, Control } from "../cloud/cloud-exposure.js";
 import { listenersOf, targetInterfaces } from "../cloud/listeners.js";
 import { eniParty, evaluatePath, type PathResult } from "../cloud/path.js";
 import { evaluateCluster } from "../cluster/evaluate-cluster.js";
-import { serviceBackends } from "../edges/service-backends.js";
+import { findService, findServicePort, serviceBackends } from "../edges/service-backends.js";
 import { meshApplies, meshLayer } from "../mesh/mesh-layer.js";
 import { externalParty, type Party, podParty } from "../party.js";
 import { ANY_REQUEST } from "../request.js";
@@ -240,7 +241,7 @@ function agree(client: Judged, node: Judged, nodeAlwaysAllowed: boolean): Judged
  */
 export function withClusterLayers(model: Model, cloud: CloudModel, list: readonly CloudExposure[]): CloudExposure[] {
   const services = model.services.filter((s) => s.type === "LoadBalancer" || s.type === "NodePort");
-  if (services.length === 0) return [...list];
+  if (services.length === 0 && albIngresses(model).length === 0) return [...list];
   const withMesh = meshApplies(model);
   const ctx: Ctx = { model, cloud, withMesh };
   return list.map((e) => {
@@ -270,6 +271,69 @@ function nodeGroupFronts(ctx: Ctx, e: CloudExposure, services: readonly Service[
         ),
       );
     }
+  out.push(...ingressFronts(ctx, subnets));
+  return out;
+}
+
+// AWS Load Balancer Controller Ingress annotations (kubernetes-sigs.github.io/aws-load-balancer-controller,
+// ingress annotations): class alb; scheme internal by default; target-type instance by default.
+const ALB = "alb.ingress.kubernetes.io/";
+
+function ingressAnnotations(model: Model, ing: IngressObject): Readonly<Record<string, string>> {
+  return model.annotations?.get(`Ingress/${ing.source.namespace ?? ""}/${ing.source.name}`) ?? {};
+}
+
+function albIngresses(model: Model): IngressObject[] {
+  return (model.edges?.ingresses ?? []).filter(
+    (i) => i.className === "alb" || ingressAnnotations(model, i)["kubernetes.io/ingress.class"] === "alb",
+  );
+}
+
+/** ALB Ingresses: the ALB sends to pod IPs (target-type ip) or to the backend Service's node port (instance). */
+function ingressFronts(ctx: Ctx, subnets: readonly string[]): FrontedWorkload[] {
+  const out: FrontedWorkload[] = [];
+  for (const ing of albIngresses(ctx.model)) {
+    const a = ingressAnnotations(ctx.model, ing);
+    const internetFacing = a[`${ALB}scheme`] === "internet-facing";
+    const ip = a[`${ALB}target-type`] === "ip";
+    const refs = [...ing.routes.map((r) => ({ listen: `${r.host}${r.path}`, backend: r.backend }))];
+    if (ing.defaultBackend) refs.push({ listen: "(default backend)", backend: ing.defaultBackend });
+    for (const r of refs) {
+      const s = findService(ctx.model, r.backend.namespace, r.backend.service);
+      const port = s ? findServicePort(s, r.backend.port) : undefined;
+      if (!s || !port) continue;
+      // The ALB proxies: its private address is the source, then (instance targets) the Service's node port.
+      const source: SeenSource = ip
+        ? { kind: "lb", why: "ALB ip targets: the ALB proxies to pod IPs from its private addresses" }
+        : s.externalTrafficPolicy === "Local"
+          ? {
+              kind: "lb",
+              why: "ALB instance targets: the node port receives the ALB's private address; externalTrafficPolicy Local keeps it",
+            }
+          : {
+              kind: "node",
+              beforeSnat: "lb",
+              why: "ALB instance targets: the node port receives the ALB's private address; externalTrafficPolicy Cluster SNATs it to a node IP",
+            };
+      const lb: Control = {
+        control: "load balancer",
+        state: internetFacing ? "restricts" : "blocks",
+        why: internetFacing
+          ? "the ALB the Ingress creates (scheme internet-facing) answers only the Ingress's listeners; it is not in the cloud files"
+          : "the ALB the Ingress creates is internal (alb.ingress.kubernetes.io/scheme defaults to internal): not reachable from the internet",
+        refs: [ing.source],
+      };
+      const sg: Control = {
+        control: "security group",
+        state: "unknown",
+        why: "the node security group admits the ALB through rules its controller adds; they are not in the files",
+        refs: [],
+      };
+      const entry = `Ingress ${ing.source.namespace ?? ""}/${ing.source.name} ${r.listen} (ALB, ${ip ? "ip" : "instance"} targets) → Service ${s.namespace}/${s.name}:${port.port}`;
+      if (!ip && s.type === "ClusterIP") continue; // instance targets need a node port (the controller rejects it)
+      out.push(...backendsFronted(ctx, s, port, source, [], subnets, entry, () => [lb, sg]));
+    }
+  }
   return out;
 }
 
