@@ -28,7 +28,7 @@ export const peerSchema = z
       .string()
       .optional()
       .describe(
-        "a DNS name; `*.example.com` matches every sub-domain of example.com (api.example.com, a.b.example.com), never example.com itself",
+        "a DNS name; `*.example.com` matches every sub-domain of example.com at any depth (api.example.com, a.b.example.com), never example.com itself — Cilium's matchPattern `**.example.com`, not `*.example.com` (one label only)",
       ),
   })
   .describe("exactly one of: workload, id, namespace (+ selector), cidr, fqdn");
@@ -57,16 +57,26 @@ export const pathSchema = z.strictObject({
     .describe('destination ports: a list, or "all" for every port and protocol'),
   http: z
     .strictObject({
-      methods: z.array(z.string()).optional().describe("HTTP methods, e.g. GET"),
-      paths: z.array(z.string()).optional().describe("URL paths; a trailing * is a prefix match"),
+      methods: z
+        .array(z.string())
+        .optional()
+        .describe("HTTP methods, case-sensitive (GET, POST, …); absent or empty: every method"),
+      paths: z
+        .array(z.string())
+        .optional()
+        .describe(
+          'URL paths (without the query string), matched as Istio matches AuthorizationPolicy paths: "/api/v1" exactly that path; "/api/*" every path that starts with "/api/" (a string prefix: not "/api" itself, and "/api*" would also match "/apix"); "*.json" every path that ends with ".json"; "*" every path; absent or empty: every path',
+        ),
     })
     .optional()
-    .describe("optional L7 restriction (enforced by a mesh or Cilium, not provable by NetworkPolicy)"),
+    .describe(
+      "optional L7 restriction: only these requests (method AND path) may pass. Proved at the mesh layer (Istio, Linkerd) when the configuration has one; without http, the mesh must admit every request from the client",
+    ),
   identity: z
     .union([z.literal("required"), z.array(z.string()).min(1)])
     .optional()
     .describe(
-      '"required": the client must present its own mTLS identity (cluster.local/ns/<ns>/sa/<serviceAccount>); a list: one of these principals',
+      '"required": the client must present its own mTLS identity (cluster.local/ns/<ns>/sa/<serviceAccount>) and plaintext must be refused; a list: only these principals (Istio form, <trust domain>/ns/<ns>/sa/<sa>), and plaintext refused; absent: the client as it is (mTLS when it has a sidecar, plaintext otherwise)',
     ),
 });
 

@@ -70,6 +70,7 @@ export type MeshResolved = {
 function httpFormula(path: IntentPath): Formula {
   if (path.http === undefined) return TRUE;
   const parts: Formula[] = [];
+  // Methods are compared exactly: the method token is case-sensitive (RFC 9110 §9.1), as in Istio's methods field.
   if (path.http.methods.length > 0)
     parts.push({ k: "atom", a: { attr: "method", patterns: path.http.methods, matcher: "glob" } });
   if (path.http.paths.length > 0)
