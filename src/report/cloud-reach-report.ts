@@ -29,8 +29,12 @@ function hopLines(h: Hop, indent: string): string[] {
 
 /** `ward reach` on the cloud layer: the verdict, then each path hop by hop with the rule and file:line. */
 export function cloudReachText(result: CloudReachResult, detailed: boolean): string {
+  // Allowed only on the IPv6 paths (the internet over IPv6): say so rather than "some interfaces".
+  const ipv6Only =
+    result.status === "partial" &&
+    result.paths.filter((p) => p.status === "allow").every((p) => `${p.from} ${p.to}`.includes("(IPv6)"));
   const lines = [
-    `${WORD[result.status]}  ${result.from} → ${result.to}  ${protoName(result.protocol)}/${result.port}  (cloud layer)`,
+    `${ipv6Only ? "ALLOWED (over IPv6 only)" : WORD[result.status]}  ${result.from} → ${result.to}  ${protoName(result.protocol)}/${result.port}  (cloud layer)`,
   ];
   const shown = detailed ? result.paths : pick(result);
   for (const p of shown) {
