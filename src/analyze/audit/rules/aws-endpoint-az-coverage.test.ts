@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadDescribe } from "../../../load/aws/describe.js";
+import type { Model } from "../../../model/model.js";
+import { runAudit } from "../run-audit.js";
 import { auditTerraform, VPC } from "./audit-terraform.js";
 
 const subnet = (name: string, cidr: string, az?: string) => `resource "aws_subnet" "${name}" {
@@ -46,5 +49,60 @@ describe("WARD-AWS-016 interface endpoint not in every zone that uses it", () =>
     expect(await auditTerraform(VPC + apps + workloads + endpoint(["app_a", "app_b"]), "WARD-AWS-016")).toEqual([]);
     const unknownZone = subnet("app_a", "10.0.1.0/24", "eu-west-1a") + subnet("app_b", "10.0.2.0/24");
     expect(await auditTerraform(VPC + unknownZone + workloads + endpoint(["app_a"]), "WARD-AWS-016")).toEqual([]);
+  });
+  it("reads zones and endpoint subnets from describe output (AvailabilityZone, SubnetIds)", async () => {
+    const j = (v: unknown) => JSON.stringify(v, null, 2);
+    const subnet = (id: string, cidr: string, az: string) => ({
+      SubnetId: id,
+      VpcId: "vpc-1",
+      CidrBlock: cidr,
+      AvailabilityZone: az,
+    });
+    const files = (endpointSubnets: string[]) => [
+      { file: "vpcs.json", text: j({ Vpcs: [{ VpcId: "vpc-1", CidrBlock: "10.0.0.0/16" }] }) },
+      {
+        file: "subnets.json",
+        text: j({
+          Subnets: [subnet("subnet-a", "10.0.1.0/24", "eu-west-1a"), subnet("subnet-b", "10.0.2.0/24", "eu-west-1b")],
+        }),
+      },
+      {
+        file: "enis.json",
+        text: j({
+          NetworkInterfaces: [
+            { NetworkInterfaceId: "eni-a", SubnetId: "subnet-a", Attachment: { InstanceId: "i-a" } },
+            { NetworkInterfaceId: "eni-b", SubnetId: "subnet-b", Attachment: { InstanceId: "i-b" } },
+          ],
+        }),
+      },
+      {
+        file: "endpoints.json",
+        text: j({
+          VpcEndpoints: [
+            {
+              VpcEndpointId: "vpce-1",
+              VpcId: "vpc-1",
+              VpcEndpointType: "Interface",
+              ServiceName: "com.amazonaws.eu-west-1.ssm",
+              SubnetIds: endpointSubnets,
+            },
+          ],
+        }),
+      },
+    ];
+    const audit = async (endpointSubnets: string[]) => {
+      const model = {
+        cloud: loadDescribe(files(endpointSubnets)).finish(),
+        pods: [],
+        workloads: [],
+        policies: [],
+        warnings: [],
+      };
+      return (await runAudit(model as unknown as Model, { rules: ["WARD-AWS-016"] })).findings.map((f) => f.message);
+    };
+    expect(await audit(["subnet-a"])).toEqual([
+      expect.stringContaining("workloads use it from eu-west-1b (subnets subnet-b)"),
+    ]);
+    expect(await audit(["subnet-a", "subnet-b"])).toEqual([]);
   });
 });
