@@ -1143,6 +1143,31 @@ ${spec}`;
     expect(problems(cnp(spec, "v1alpha2")).map((c) => c.split(" ")[0])).toEqual(["missing-field", "missing-field"]);
   });
 
+  it("domainNames: an exact name, or '*.' for one or more labels, accepted before a deny to every address", () => {
+    const spec = `  tier: Admin
+  priority: 1
+  subject: {namespaces: {matchLabels: {conformance-house: gryffindor}}}
+  egress:
+  - action: Accept
+    to: [{domainNames: ["*.kubernetes.io", "example.com"]}]
+  - action: Deny
+    to: [{networks: [0.0.0.0/0, "::/0"]}]`;
+    const m = modelOf(...baseManifests(), cnp(spec));
+    const to = (name: string) => reach(m, { from: podId("harry-0"), to: name, port: 443, protocol: "TCP" }).allowed;
+    expect([to("blog.kubernetes.io"), to("a.b.kubernetes.io"), to("example.com")]).toEqual([true, true, true]);
+    expect([to("kubernetes.io"), to("www.example.com"), to("wikipedia.org")]).toEqual([false, false, false]);
+  });
+
+  it("domainNames only in Accept rules", () => {
+    const spec = `  tier: Admin
+  priority: 1
+  subject: {namespaces: {}}
+  egress:
+  - action: Deny
+    to: [{domainNames: [example.com]}]`;
+    expect(problems(cnp(spec)).map((c) => c.split(" ")[0])).toEqual(["invalid-peer"]);
+  });
+
   it("an unsupported apiVersion is an error, not an ignored object", () => {
     expect(problems(cnp("  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}", "v1alpha1"))).toEqual([
       expect.stringMatching(/^unsupported-version test\.yaml:\d+$/),

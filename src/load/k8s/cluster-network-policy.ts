@@ -264,14 +264,20 @@ function toCnpPeers(peer: PeerData, direction: Direction, action: RuleAction | u
         k,
       ]);
   });
-  // Ward learns no name-to-address mapping for this API: the peer matches nothing (an Accept rule then allows less).
-  diag.warn(
-    "domain-names-not-evaluated",
-    "domainNames peer: Ward does not resolve names for ClusterNetworkPolicy, so this peer matches nothing",
-    site,
-    [...path, "domainNames"],
+  // DomainName: an exact name, or "*." then a name — "*" matches one or more whole labels, so "*.kubernetes.io" is
+  // Ward's "**.kubernetes.io" (fqdn-pattern.ts). The addresses come from the pod's own DNS answers.
+  return peer.domainNames.flatMap((name, k): Peer[] =>
+    DOMAIN_NAME.test(name)
+      ? [
+          {
+            kind: "fqdn",
+            pattern: name.startsWith("*.") ? `*${name.toLowerCase()}` : name.toLowerCase(),
+            learnedFromDnsAnswers: true,
+            line: ctx.obj.locator.lineOf([...path, "domainNames", k]),
+          },
+        ]
+      : [],
   );
-  return [] as Peer[];
 }
 
 /** `protocols` (v1beta1, v1alpha2) or the earlier `ports` (v1alpha2 only); "all" when neither is given. */
