@@ -30,6 +30,8 @@ for (const [label, dir] of [
       expect(v6?.status).toBe("allow");
       expect(v6?.hops.find((h) => h.step === "route table of subnet web")?.why).toContain("::/0 → internet gateway");
       expect(v6?.hops.find((h) => h.step === "security groups inbound of web")?.why).toContain("::/0");
+      const text = ward(["reach", dir, "--from", "internet", "--to", "web", "--port", "443"]).stdout;
+      expect(text.split("\n")[0]).toMatch(/^ALLOWED \(over IPv6 only\) {2}internet → web/);
     });
 
     it("behind an egress-only internet gateway the internet cannot initiate a connection", () => {
