@@ -104,10 +104,13 @@ describe("ward certs", () => {
   });
 
   it("bad input exits 2 naming the file; a bad --now exits 2", () => {
-    writeFileSync(join(dir, "..", "ward-junk.pem"), "hello\n");
-    const junk = ward(["certs", join(dir, "..", "ward-junk.pem")]);
+    // Outside the certificate directory the other tests read, and removed right after.
+    const junkFile = `${dir}-junk.pem`;
+    writeFileSync(junkFile, "hello\n");
+    const junk = ward(["certs", junkFile]);
+    rmSync(junkFile, { force: true });
     expect(junk.code).toBe(2);
-    expect(junk.stderr).toContain("ward-junk.pem:1");
+    expect(junk.stderr).toContain(`${junkFile}:1`);
     expect(ward(["certs", dir, "--now", "yesterday"]).code).toBe(2);
     expect(ward(["certs", dir, "--warn", "a,b"]).code).toBe(2);
   });
