@@ -257,6 +257,8 @@ export type TransitGatewayAttachment = {
   readonly subnetIds: readonly string[];
   /** False when the inputs do not list its subnets (describe-transit-gateway-attachments without the VPC view). */
   readonly subnetsKnown?: boolean;
+  /** appliance_mode_support / ApplianceModeSupport "enable": the gateway picks one of its interfaces per flow. */
+  readonly applianceMode?: boolean;
   /** security_group_referencing_support of the attachment ("enable" by default). */
   readonly securityGroupReferencing: boolean;
   readonly source: CloudRef;

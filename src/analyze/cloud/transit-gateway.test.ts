@@ -156,6 +156,27 @@ describe("attachment subnets (Availability Zones)", () => {
     expect(r.kind === "subnet" && r.subnet.id).toBe("tgw-b");
   });
 
+  it("in appliance mode the gateway picks any interface: unknown when their network ACLs differ", () => {
+    const nacl = (id: string, subnetIds: string[]) => ({
+      id,
+      vpcId: "vpc-a",
+      isDefault: false,
+      subnetIds,
+      rules: [],
+      source: ref(id),
+    });
+    const cloud: CloudModel = {
+      ...cloudWith([app, tgwA, tgwB]),
+      nacls: [nacl("n1", ["tgw-a"]), nacl("n2", ["tgw-b"])],
+    };
+    const plain = att("a", "vpc-a", ["tgw-a", "tgw-b"]);
+    const normal = attachmentSubnet(cloud, plain, app, false);
+    expect(normal.kind === "subnet" && normal.subnet.id).toBe("tgw-a");
+    expect(attachmentSubnet(cloud, { ...plain, applianceMode: true }, app, false).kind).toBe("unknown");
+    const shared: CloudModel = { ...cloud, nacls: [nacl("n1", ["tgw-a", "tgw-b"])] };
+    expect(attachmentSubnet(shared, { ...plain, applianceMode: true }, app, false).kind).toBe("subnet");
+  });
+
   it("a zone not in the files makes the subnet unknown; the source subnet itself is always its own zone", () => {
     const noZone = subnet("app", "vpc-a", "10.1.1.0/24");
     expect(attachmentSubnet(cloudWith([noZone, tgwA]), att("a", "vpc-a", ["tgw-a"]), noZone, true).kind).toBe(

@@ -150,6 +150,9 @@ export function attachmentSubnet(
   const subnets = att.subnetIds.flatMap((id) => cloud.subnets.find((s) => s.id === id) ?? []);
   const missing = att.subnetIds.filter((id) => !subnets.some((s) => s.id === id));
   const zone = zoneOf(zoneFrom) ?? "an unknown zone";
+  // In appliance mode the gateway picks one interface of the attachment per flow (flow hash), whatever the zone
+  // (docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html).
+  if (!strict && att.applianceMode) return anyOf(cloud, att, subnets, towards, "in appliance mode, by flow hash");
   const same = subnets.filter((s) => sameZone(s, zoneFrom) === true);
   if (same[0]) return { kind: "subnet", subnet: same[0], why: `${same[0].name} (${zone})` };
   // Entering a VPC through an attachment with one interface: that interface, whatever its zone.
@@ -166,13 +169,23 @@ export function attachmentSubnet(
       kind: "none",
       why: `${att.id} has no subnet in ${zone} (subnet ${zoneFrom.name}): traffic is forwarded to a transit gateway only through an attachment subnet in the same Availability Zone`,
     };
-  // Another zone's interface: the same answer whichever one the gateway picks when they share one network ACL.
+  return anyOf(cloud, att, subnets, towards, `no attachment subnet in ${zone}`);
+}
+
+/** One of the attachment's subnets, picked by the gateway: the same answer whichever when they share one NACL. */
+function anyOf(
+  cloud: CloudModel,
+  att: TransitGatewayAttachment,
+  subnets: readonly Subnet[],
+  towards: Subnet | undefined,
+  why: string,
+): AttachmentSubnet {
   const nacls = new Set(subnets.map((s) => naclOfSubnet(cloud.nacls, s.id, s.vpcId)?.id));
-  const first = subnets[0] as Subnet;
-  if (nacls.size === 1 && (subnets.length === 1 || !subnets.some((s) => s.id === towards?.id)))
-    return { kind: "subnet", subnet: first, why: `${first.name} (no attachment subnet in ${zone})` };
+  const first = subnets[0];
+  if (first && nacls.size === 1 && (subnets.length === 1 || !subnets.some((s) => s.id === towards?.id)))
+    return { kind: "subnet", subnet: first, why: `${first.name} (${why})` };
   return {
     kind: "unknown",
-    why: `${att.id} has no subnet in ${zone}; the gateway picks one of ${subnets.map((s) => s.name).join(", ")}, and the answer depends on which`,
+    why: `the gateway picks one of ${subnets.map((s) => s.name).join(", ")} of ${att.id} (${why}), and the answer depends on which`,
   };
 }

@@ -115,6 +115,7 @@ export function readTransitGateways(b: CloudBuilder, files: readonly DescribeFil
         subnetIds: arr(o.SubnetIds).flatMap((s) => str(s) ?? []),
         // "enable" by default on an attachment (CreateTransitGatewayVpcAttachmentRequestOptions).
         securityGroupReferencing: obj(o.Options).SecurityGroupReferencingSupport !== "disable",
+        ...(obj(o.Options).ApplianceModeSupport === "enable" ? { applianceMode: true } : {}),
         source,
       });
     });

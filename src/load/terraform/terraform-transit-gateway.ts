@@ -136,6 +136,8 @@ export class TerraformTransitGateways {
           defaultPropagation: r.bool(w, "transit_gateway_default_route_table_propagation") !== false,
           // On an attachment the option is "enable" by default (CreateTransitGatewayVpcAttachmentRequestOptions).
           securityGroupReferencing: r.string(w, "security_group_referencing_support", false) !== "disable",
+          // "disable" by default (registry.terraform.io: ec2_transit_gateway_vpc_attachment appliance_mode_support).
+          ...(r.string(w, "appliance_mode_support", false) === "enable" ? { applianceMode: true } : {}),
           source: this.ref(inst),
         });
         return;
