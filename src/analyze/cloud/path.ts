@@ -470,7 +470,9 @@ export function evaluatePath(
   const outside = (p: CloudParty): Ranges => {
     if (p.kind !== "internet" && p.kind !== "domain") return p.set;
     const vpc = cloud.vpcs.find((v) => v.id === vpcId);
-    return (vpc?.cidrs ?? []).reduce((acc, c) => subtract(acc, c), p.set);
+    // The VPC's IPv6 block is often assigned by Amazon (unknown in the files): its subnets' IPv6 blocks stand for it.
+    const v6 = cloud.subnets.filter((s) => s.vpcId === vpcId).flatMap((s) => s.ipv6Cidr ?? []);
+    return [...(vpc?.cidrs ?? []), ...v6].reduce((acc, c) => subtract(acc, c), p.set);
   };
   const ctx: Ctx = { cloud, protocol, port, hops: [], src: outside(from), dst: outside(to), unknown: false };
   const result = (status: HopStatus): PathResult => ({ from: from.label, to: to.label, status, hops: ctx.hops });
