@@ -58,6 +58,10 @@ describe("ward exposure: an EKS node group fronting the payments cluster", () =>
     const only = cloud(`${EKS}/terraform`);
     expect(only.some((e) => e.fronts !== undefined)).toBe(false);
     expect(only.find((e) => e.resource === "workers")?.depth).toBe(workers?.depth);
+    // Behind the ALB through the node group's Auto Scaling group, but the ALB → node hop is unknown: said, not dropped.
+    const behind = (only.find((e) => e.resource === "workers") as unknown as { behind: { hopUnknown?: string }[] })
+      .behind;
+    expect(behind[0]?.hopUnknown).toContain("EKS cluster security group");
   });
 
   it("an ALB in the files forwarding to the node group's node port fronts the Service with that node port", () => {

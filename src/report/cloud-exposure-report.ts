@@ -15,7 +15,8 @@ function behindNote(b: CloudExposure["behind"][number]): string {
   if (!b.listenerPorts) return "";
   const l = b.listenerPorts;
   const groups = b.targetGroups ?? [];
-  return ` via listener${l.length === 1 ? "" : "s"} ${l.join(", ")}${groups.length > 0 ? ` (target group ${groups.join(", ")})` : ""}`;
+  const hop = b.hopUnknown ? ` — if the load balancer → target hop passes, which is unknown: ${b.hopUnknown}` : "";
+  return ` via listener${l.length === 1 ? "" : "s"} ${l.join(", ")}${groups.length > 0 ? ` (target group ${groups.join(", ")})` : ""}${hop}`;
 }
 
 function workloadDepth(f: FrontedWorkload): string {

@@ -39,6 +39,8 @@ export type CloudExposure = {
     /** The listener ports the internet connects to (when the LB's listeners are in the files). */
     readonly listenerPorts?: readonly number[];
     readonly targetGroups?: readonly string[];
+    /** The LB → target hop cannot be decided: why. */
+    readonly hopUnknown?: string;
     /** The LB's listeners are not in the files: any of its ports may forward here. */
     readonly listenersUnknown?: boolean;
   }[];
@@ -154,7 +156,9 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
     const eni = enis[0] as NetworkInterface;
     const v6 = ipv6Exposure(cloud, enis, (p) => listenerSegments(cloud, enis, p) ?? listeningSegments(cloud, enis, p));
     results.set(name, { exposed, path, blockedPath, eni, v6 });
-    if (exposed.length > 0 && enis.some((e) => e.kind === "load-balancer")) exposedLbs.push({ name, enis });
+    // A load balancer exposed over IPv4 or IPv6 (dualstack) forwards to its targets either way.
+    if ((exposed.length > 0 || v6.exposed.length > 0) && enis.some((e) => e.kind === "load-balancer"))
+      exposedLbs.push({ name, enis });
   }
   for (const [name, enis] of groups) {
     const r = results.get(name);
@@ -162,7 +166,9 @@ export function cloudExposure(cloud: CloudModel): CloudExposure[] {
     const behind: CloudExposure["behind"][number][] = [];
     for (const lb of exposedLbs) {
       if (lb.name === name) continue;
-      const viaListeners = behindListeners(cloud, lb, results.get(lb.name)?.exposed ?? [], enis);
+      const lbResult = results.get(lb.name);
+      const lbExposed = [...(lbResult?.exposed ?? []), ...(lbResult?.v6?.exposed ?? [])];
+      const viaListeners = behindListeners(cloud, lb, lbExposed, enis);
       if (viaListeners) {
         behind.push(...viaListeners);
         continue;

@@ -21,7 +21,9 @@ function lbIds(enis: readonly NetworkInterface[]): string[] {
 export function listenersOf(cloud: CloudModel, enis: readonly NetworkInterface[]): LbListener[] | undefined {
   const ids = lbIds(enis);
   if (ids.length === 0) return undefined;
-  const list = (cloud.listeners ?? []).filter((l) => ids.some((id) => l.loadBalancerIds.some((lb) => belongsTo(id, lb))));
+  const list = (cloud.listeners ?? []).filter((l) =>
+    ids.some((id) => l.loadBalancerIds.some((lb) => belongsTo(id, lb))),
+  );
   return list.length > 0 ? list : undefined;
 }
 
@@ -93,6 +95,8 @@ export type ListenerBehind = {
   /** The listener ports the internet connects to. */
   readonly listenerPorts: number[];
   readonly targetGroups: string[];
+  /** The LB → target hop cannot be decided (why): it may or may not be behind. */
+  readonly hopUnknown?: string;
 };
 
 /**
@@ -110,7 +114,10 @@ export function behindListeners(
 ): ListenerBehind[] | undefined {
   const listeners = listenersOf(cloud, lb.enis);
   if (!listeners) return undefined;
-  const found = new Map<string, { protocol: number; port: number; listenerPorts: Set<number>; groups: Set<string> }>();
+  const found = new Map<
+    string,
+    { protocol: number; port: number; listenerPorts: Set<number>; groups: Set<string>; unknown?: string | undefined }
+  >();
   for (const l of listeners) {
     if (isUnknown(l.port)) continue;
     const port = l.port;
@@ -126,16 +133,30 @@ export function behindListeners(
             const enis = targetInterfaces(cloud, group, t.targetId).filter((e) => target.includes(e));
             const tport = t.port ?? (group.port !== undefined && !isUnknown(group.port) ? group.port : undefined);
             if (enis.length === 0 || tport === undefined) continue;
+            // The LB → target hop: allowed, or unknown (said, with the hop that cannot be decided), else not behind.
+            let unknown: string | undefined;
             const ok = lb.enis.some((from) =>
               enis.some((to) => {
                 const f = eniParty(cloud, from);
                 const d = eniParty(cloud, to);
-                return f && d && evaluatePath(cloud, f, d, protocol, tport).status === "allow";
+                if (!f || !d) return false;
+                const r = evaluatePath(cloud, f, d, protocol, tport);
+                if (r.status === "unknown") {
+                  const h = r.hops.find((x) => x.status === "unknown");
+                  unknown ??= h ? `${h.step}: ${h.why}` : "a hop cannot be decided";
+                }
+                return r.status === "allow";
               }),
             );
-            if (!ok) continue;
-            const key = `${protocol}/${tport}`;
-            const entry = found.get(key) ?? { protocol, port: tport, listenerPorts: new Set(), groups: new Set() };
+            if (!ok && unknown === undefined) continue;
+            const key = `${protocol}/${tport}${ok ? "" : "?"}`;
+            const entry = found.get(key) ?? {
+              protocol,
+              port: tport,
+              listenerPorts: new Set(),
+              groups: new Set(),
+              ...(ok ? {} : { unknown }),
+            };
             entry.listenerPorts.add(port);
             entry.groups.add(group.name);
             found.set(key, entry);
@@ -152,6 +173,7 @@ export function behindListeners(
       ports: [[e.port, e.port]],
       listenerPorts: [...e.listenerPorts].sort((a, b) => a - b),
       targetGroups: [...e.groups].sort(),
+      ...(e.unknown ? { hopUnknown: e.unknown } : {}),
     }));
 }
 
