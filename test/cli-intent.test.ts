@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -366,5 +366,89 @@ describe("ward generate --from-flows", () => {
     const r = ward(["generate", "--from-flows", bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}:2: invalid dstaddr "nope" [invalid-flow]`);
+  });
+});
+
+describe("ward verify at the mesh layer", () => {
+  /** A copy of an example estate with some files replaced. */
+  function copy(example: string, name: string, changes: Record<string, string>): string {
+    const dir = join(tmp, name);
+    cpSync(`examples/${example}`, dir, { recursive: true });
+    for (const [f, text] of Object.entries(changes)) writeFileSync(join(dir, f), text);
+    return dir;
+  }
+
+  it("proves the payments-istio NetworkPolicies and AuthorizationPolicies equal to its intent (exit 0)", () => {
+    const r = ward(["verify", "examples/payments-istio/ward.yaml", "examples/payments-istio"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("at the cluster and mesh layers");
+    expect(r.stdout).toContain("OK: the configuration allows exactly what the intent allows.");
+    expect(r.code).toBe(0);
+  });
+
+  it("proves the payments-linkerd Servers, HTTPRoutes and AuthorizationPolicies equal to its intent (exit 0)", () => {
+    const r = ward(["verify", "examples/payments-linkerd/ward.yaml", "examples/payments-linkerd"]);
+    expect(r.stdout).toContain("OK: the configuration allows exactly what the intent allows.");
+    expect(r.code).toBe(0);
+  });
+
+  it("an AuthorizationPolicy admitting an extra method: exit 1, naming the allowing rule's file:line", () => {
+    const file = "istio/10-backend-authz.yaml";
+    const text = readFileSync(`examples/payments-istio/${file}`, "utf8");
+    const dir = copy("payments-istio", "istio-extra-method", {
+      [file]: text.replace('methods: ["GET", "POST"]', 'methods: ["GET", "POST", "DELETE"]'),
+    });
+    const ruleLine = text.split("\n").indexOf("    - from:") + 1;
+    const r = ward(["verify", "examples/payments-istio/ward.yaml", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "payments/frontend → payments/backend on TCP/80: the mesh allows DELETE /api/v1/payments/x with its own identity cluster.local/ns/payments/sa/frontend, the intent does not",
+    );
+    expect(r.stdout).toContain(`AuthorizationPolicy payments/backend-allow (${join(dir, file)}:${ruleLine})`);
+    expect(r.stdout).toContain("1 difference: 0 denied paths, 1 unintended path.");
+  });
+
+  it("a Linkerd route matched by RegularExpression is reported undecidable with the route's file:line (exit 1)", () => {
+    const file = "linkerd/10-backend-servers.yaml";
+    const dir = copy("payments-linkerd", "linkerd-regex", {
+      [file]: readFileSync(`examples/payments-linkerd/${file}`, "utf8").replace(
+        "path: {type: PathPrefix, value: /api/v1/payments}",
+        'path: {type: RegularExpression, value: "/api/v1/payments/.*"}',
+      ),
+    });
+    const r = ward(["verify", "examples/payments-linkerd/ward.yaml", dir, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { ok: boolean; notes: { kind: string; path: string; message: string }[] };
+    expect(out.ok).toBe(false);
+    const note = out.notes.find((n) => n.kind === "undecidable");
+    expect(note?.path).toBe("payments API");
+    expect(note?.message).toMatch(
+      /RegularExpression .* \(.*10-backend-servers\.yaml:\d+\)|10-backend-servers\.yaml:\d+\) matches paths by RegularExpression/,
+    );
+  });
+
+  it("generate --target istio (with the networkpolicy base) round-trips through verify via the CLI", () => {
+    const inputs = [
+      "examples/payments-istio/workloads.yaml",
+      "examples/payments-istio/namespaces.yaml",
+      "examples/payments-istio/services.yaml",
+      "examples/payments-istio/istio/00-mesh-strict-mtls.yaml",
+    ];
+    const intent = "examples/payments-istio/ward.yaml";
+    const files = (["networkpolicy", "istio"] as const).map((target) => {
+      const gen = ward(["generate", "--from-intent", intent, "--target", target, ...inputs]);
+      expect(gen.code).toBe(0);
+      const file = join(tmp, `generated-${target}.yaml`);
+      writeFileSync(file, gen.stdout);
+      return file;
+    });
+    expect(readFileSync(files[1] as string, "utf8")).toContain("- /api/v1/payments/*");
+    const r = ward(["verify", intent, ...files, ...inputs]);
+    expect(r.stdout).toContain("OK: the configuration allows exactly what the intent allows.");
+    expect(r.code).toBe(0);
+    // Without the AuthorizationPolicies the mesh admits every method and path to the backend: exit 1.
+    const open = ward(["verify", intent, files[0] as string, ...inputs]);
+    expect(open.code).toBe(1);
+    expect(open.stdout).toContain("the mesh allows");
   });
 });

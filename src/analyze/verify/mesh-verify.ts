@@ -1,6 +1,7 @@
 import type { IntentPath } from "../../intent/intent.js";
 import { type Cidr, cidrContains, formatAddress, parseCidr } from "../../model/cidr.js";
 import type { Pod, Workload } from "../../model/endpoint.js";
+import { selectorMatches } from "../../model/labels.js";
 import { EMPTY_MESH } from "../../model/mesh.js";
 import type { Model } from "../../model/model.js";
 import { istioInjection, linkerdInjection } from "../mesh/injection.js";
@@ -427,9 +428,19 @@ function istioDecisions(out: IstioOutcome, request: Request, mode: "http" | "tcp
 }
 
 /** Linkerd route paths as Istio-style patterns, for choosing witnesses; undefined when one is a regular expression. */
-function linkerdPatterns(model: Model, server: Pod): { paths: string[]; methods: string[]; undecidable?: string } {
+function linkerdPatterns(
+  model: Model,
+  server: Pod,
+  port: number,
+): { paths: string[]; methods: string[]; undecidable?: string } {
   const l = (model.mesh ?? EMPTY_MESH).linkerd;
-  const servers = l.servers.filter((s) => s.namespace === server.namespace);
+  // The Servers that select this pod's port (as linkerd-evaluate.ts picks them): only their routes decide here.
+  const servers = l.servers.filter(
+    (s) =>
+      s.namespace === server.namespace &&
+      selectorMatches(s.podSelector, server.labels) &&
+      (typeof s.port === "number" ? s.port === port : server.ports.some((p) => p.name === s.port && p.port === port)),
+  );
   const routes = l.routes.filter((r) =>
     r.parents.some((p) => servers.some((s) => s.name === p.name && s.namespace === p.namespace)),
   );
@@ -480,7 +491,7 @@ function linkerdChecks(ctx: PairContext): Check[] {
   const from = sourceName(src);
   const to = ctx.b.id;
   const out: Check[] = [];
-  const pats = linkerdPatterns(model, server);
+  const pats = linkerdPatterns(model, server, port);
   const intentPaths = ctx.paths.flatMap((r) => r.path.http?.paths ?? []);
   const intentMethods = ctx.paths.flatMap((r) => r.path.http?.methods ?? []);
   if (pats.undecidable !== undefined) {
