@@ -198,4 +198,45 @@ describe("audit fields from terraform show -json", () => {
     );
     expect(r.cloud.flowLogs?.map((f) => [f.resourceType, f.resourceId])).toEqual([["vpc", "aws_vpc.main"]]);
   });
+  it("marks a node group whose role has AmazonSSMManagedInstanceCore (names and ARNs resolved to resources)", () => {
+    const res = (type: string, name: string, values: Record<string, unknown>) => ({
+      mode: "managed",
+      address: `${type}.${name}`,
+      type,
+      name,
+      values,
+    });
+    const state = (policy: string) =>
+      JSON.stringify({
+        format_version: "1.0",
+        values: {
+          root_module: {
+            resources: [
+              res("aws_vpc", "main", { id: "vpc-1", cidr_block: "10.0.0.0/16" }),
+              res("aws_subnet", "a", { id: "subnet-1", vpc_id: "vpc-1", cidr_block: "10.0.1.0/24" }),
+              res("aws_iam_role", "nodes", {
+                id: "eks-nodes",
+                name: "eks-nodes",
+                arn: "arn:aws:iam::123456789012:role/eks-nodes",
+              }),
+              res("aws_iam_role_policy_attachment", "ssm", {
+                id: "eks-nodes-1",
+                role: "eks-nodes",
+                policy_arn: `arn:aws:iam::aws:policy/${policy}`,
+              }),
+              res("aws_eks_node_group", "workers", {
+                id: "payments:workers",
+                node_role_arn: "arn:aws:iam::123456789012:role/eks-nodes",
+                subnet_ids: ["subnet-1"],
+              }),
+            ],
+          },
+        },
+      });
+    const on = loadTerraformJson([{ file: "show.json", text: state("AmazonSSMManagedInstanceCore") }]);
+    expect(on.problems).toEqual([]);
+    expect(on.cloud.interfaces.map((i) => [i.kind, i.sessionManager])).toEqual([["node-group", true]]);
+    const off = loadTerraformJson([{ file: "show.json", text: state("AmazonEKSWorkerNodePolicy") }]);
+    expect(off.cloud.interfaces.map((i) => [i.kind, i.sessionManager])).toEqual([["node-group", undefined]]);
+  });
 });
