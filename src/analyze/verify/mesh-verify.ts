@@ -423,7 +423,10 @@ function istioDecisions(out: IstioOutcome, request: Request, mode: "http" | "tcp
     const ref = p.matched ? { ...p.policy.source, line: p.matched.line } : p.policy.source;
     d.push(decision(`${p.policy.action} policy: ${rule}`, ref));
   }
-  d.push(decision(`${out.allowed ? "allowed" : "denied"}: ${out.why}`, out.decidedBy));
+  // The deciding policy's matching rule, when one matched: its line rather than the policy's.
+  const rule = out.policies.find((p) => p.policy.source === out.decidedBy)?.matched;
+  const by = out.decidedBy && rule ? { ...out.decidedBy, line: rule.line } : out.decidedBy;
+  d.push(decision(`${out.allowed ? "allowed" : "denied"}: ${out.why}`, by));
   return d;
 }
 
