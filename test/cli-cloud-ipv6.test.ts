@@ -74,3 +74,16 @@ for (const [label, dir] of [
     });
   });
 }
+
+describe("IPv6-only load balancer (Terraform)", () => {
+  it("an ALB with dualstack-without-public-ipv4 is exposed over IPv6 only, and what it forwards to is behind it", () => {
+    const r = ward(["exposure", "test/fixtures/aws-ipv6/terraform", "--format", "json"]);
+    type Behind = { via: string; protocol: number; ports: [number, number][] };
+    const list = (JSON.parse(r.stdout) as { cloud: (Exposure & { behind: Behind[] })[] }).cloud;
+    const front = list.find((e) => e.resource === "front");
+    expect(front?.exposed).toEqual([]);
+    expect(front?.exposedIpv6).toEqual([{ protocol: 6, ports: [[443, 443]] }]);
+    const api = list.find((e) => e.resource === "api");
+    expect(api?.behind.map((b) => [b.via, b.ports])).toEqual([["front", [[8080, 8080]]]]);
+  });
+});

@@ -52,10 +52,10 @@ export function readIpv6Fields(module: ResourceSource, instances: readonly Resou
       assignOnCreation.set(inst.address, reader.bool(w, "assign_ipv6_address_on_creation") === true);
     }
   }
-  const set = (prefix: string, ipv6: NetworkInterface["ipv6"]) => {
+  const set = (prefix: string, ipv6: NetworkInterface["ipv6"], extra: Partial<NetworkInterface> = {}) => {
     if (ipv6 === undefined) return;
     b.interfaces.forEach((x, i) => {
-      if (x.id === prefix || x.id.startsWith(`${prefix}#`)) b.interfaces[i] = { ...x, ipv6 };
+      if (x.id === prefix || x.id.startsWith(`${prefix}#`)) b.interfaces[i] = { ...x, ...extra, ipv6 };
     });
   };
   for (const inst of instances) {
@@ -79,7 +79,9 @@ export function readIpv6Fields(module: ResourceSource, instances: readonly Resou
     if (inst.type === "aws_lb") {
       // ip_address_type dualstack / dualstack-without-public-ipv4: the load balancer's nodes have IPv6 addresses.
       const type = reader.string(w, "ip_address_type", false);
-      if (typeof type === "string" && type.startsWith("dualstack")) set(inst.address, "assigned");
+      // dualstack-without-public-ipv4: an internet-facing ALB reachable over IPv6 only (registry.terraform.io: lb).
+      if (type === "dualstack") set(inst.address, "assigned");
+      if (type === "dualstack-without-public-ipv4") set(inst.address, "assigned", { publicIp: false });
     }
   }
   for (const vpc of v6Vpcs) {
