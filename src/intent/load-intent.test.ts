@@ -89,6 +89,19 @@ paths:
     expect(problems("paths: []\n---\npaths: []\n")).toEqual([{ code: "multiple-documents", line: 3 }]);
   });
 
+  it("accepts HTTP paths with * only alone, as a prefix or as a suffix, and methods that are tokens", () => {
+    const text = (paths: string, methods = "[GET]") => `paths:
+  - from: a/b
+    to: a/c
+    ports: [80]
+    http: { methods: ${methods}, paths: ${paths} }`;
+    expect(parseIntent("w.yaml", text('["/api/*", "*.json", "*", "/exact"]')).paths[0]?.http?.paths).toHaveLength(4);
+    expect(problems(text('["/a*b"]'))).toEqual([{ code: "invalid-http-path", line: 5 }]);
+    expect(problems(text('["*api*"]'))).toEqual([{ code: "invalid-http-path", line: 5 }]);
+    expect(problems(text('["api/*"]'))).toEqual([{ code: "invalid-http-path", line: 5 }]);
+    expect(problems(text('["/"]', '["GET /x"]'))).toEqual([{ code: "invalid-http-method", line: 5 }]);
+  });
+
   it("accepts a leading *. wildcard only", () => {
     const ok = parseIntent("w.yaml", "paths:\n  - from: a/b\n    to: { fqdn: '*.Example.com' }\n    ports: [443]\n");
     expect(ok.paths[0]?.to).toMatchObject({ kind: "fqdn", fqdn: "*.example.com" });

@@ -68,6 +68,30 @@ export function parseIntent(file: string, text: string): Intent {
         ...at,
         "identity",
       ]);
+    // Istio value matching (istio.io/latest/docs/concepts/security/#value-matching): `*` only as a whole value, a
+    // prefix ("/api/*") or a suffix ("*.json"); elsewhere it would be a literal to Istio and a wildcard to Cilium.
+    (p.http?.paths ?? []).forEach((v, j) => {
+      const inner = v.length > 1 ? v.slice(1, -1) : "";
+      if (!v.startsWith("/") && !v.startsWith("*"))
+        diag.error("invalid-http-path", `"${v}" is not a URL path: start it with "/" (or "*" for a suffix)`, site, [
+          ...at,
+          "http",
+          "paths",
+          j,
+        ]);
+      else if (inner.includes("*") || (v.length > 1 && v.startsWith("*") && v.endsWith("*")))
+        diag.error(
+          "invalid-http-path",
+          `"${v}": "*" is allowed only alone, at the end (a prefix, "/api/*") or at the start (a suffix, "*.json")`,
+          site,
+          [...at, "http", "paths", j],
+        );
+    });
+    (p.http?.methods ?? []).forEach((m, j) => {
+      // RFC 9110 §9.1: a method is a token (no spaces or separators); compared case-sensitively.
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m))
+        diag.error("invalid-http-method", `"${m}" is not an HTTP method token`, site, [...at, "http", "methods", j]);
+    });
     if (from === undefined || to === undefined || from.kind === "fqdn" || diag.errorCount > before) return;
     paths.push({
       index: i,
