@@ -12,6 +12,7 @@ import {
   loadClusterKind,
   loadedEdge,
   loadedNetworkSet,
+  loadedNode,
   loadedTier,
   resolveClusterKinds,
 } from "./k8s/cluster-kinds.js";
@@ -27,6 +28,7 @@ import { classify, isControllerKind } from "./k8s/kinds.js";
 import { type ApiObjectRef, apiObjectRef, isMeshApiGroup } from "./k8s/mesh-api-objects.js";
 import type { Identity } from "./k8s/metadata.js";
 import { buildNamespaces, loadNamespace, type NamespaceReference } from "./k8s/namespaces.js";
+import type { NodeInfo } from "./k8s/nodes.js";
 import { collectObjects, type RawObject, stripNulls } from "./k8s/objects.js";
 import { loadNetworkPolicy } from "./k8s/policies.js";
 import { loadService, loadServiceAccount } from "./k8s/services.js";
@@ -87,6 +89,7 @@ export function buildModel(inputs: InputText[]): Model {
   const meshItems: MeshItem[] = [];
   const tiers: CalicoTier[] = [];
   const networkSets: CalicoNetworkSet[] = [];
+  const nodes: NodeInfo[] = [];
   const accounts: ServiceAccountInfo[] = [];
   const edges: EdgeItem[] = [];
   for (const item of loaded.values()) {
@@ -121,6 +124,8 @@ export function buildModel(inputs: InputText[]): Model {
         if (tier !== undefined) tiers.push(tier);
         const networkSet = loadedNetworkSet(item);
         if (networkSet !== undefined) networkSets.push(networkSet);
+        const node = loadedNode(item);
+        if (node !== undefined) nodes.push(node);
         const edge = loadedEdge(item);
         if (edge !== undefined) edges.push(edge);
         break;
@@ -140,7 +145,11 @@ export function buildModel(inputs: InputText[]): Model {
       known.add(`${pod.namespace}/${pod.serviceAccount}`);
       accounts.push({ namespace: pod.namespace, name: pod.serviceAccount, labels: {} });
     }
-  const resolved = resolveClusterKinds(policies, tiers, accounts, diag, { networkSets, namespaces: namespaceMap });
+  const resolved = resolveClusterKinds(policies, tiers, accounts, diag, {
+    networkSets,
+    namespaces: namespaceMap,
+    nodes,
+  });
   if (diag.problems.length > 0) throw new InputError(diag.problems);
   return {
     namespaces: namespaceMap,

@@ -1023,6 +1023,91 @@ metadata:
   }
 });
 
+describe("AdminNetworkPolicyEgressNodePeers / CNPAdminTierEgressNodePeers (nodes peers select node IPs)", () => {
+  // The host-network centaur pods carry their node's IP; the Node objects give the addresses nodes peers select.
+  const node = (name: string, ip: string, os: string) => `apiVersion: v1
+kind: Node
+metadata:
+  name: ${name}
+  labels: {kubernetes.io/os: ${os}}
+status:
+  addresses:
+  - {type: InternalIP, address: ${ip}}
+  - {type: Hostname, address: ${name}}`;
+  const centaur = (replica: number, ip: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: centaur-${replica}
+  namespace: network-policy-conformance-forbidden-forrest
+  labels: {conformance-house: forbidden-forrest}
+spec:
+  hostNetwork: true
+  containers:
+  - {name: centaur-36363, image: agnhost, ports: [{containerPort: 36363, protocol: TCP, name: web-36363}]}
+status:
+  podIP: ${ip}`;
+  const forrest = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: network-policy-conformance-forbidden-forrest`;
+  const policy = (form: Form) =>
+    renderPolicy(
+      { name: "node-selector-as-peer-example", baseline: false, priority: 75, subject: { house: "gryffindor" } },
+      form,
+    ) +
+    `
+  egress:
+  - name: allow-egress-to-36363-on-nodes
+    action: ${form === "v1alpha1" ? "Allow" : "Accept"}
+    to: [{nodes: {matchLabels: {kubernetes.io/os: linux}}}]
+    ${renderPort(at("TCP", 36363), form)}
+  - name: pass-egress-to-5353-on-nodes
+    action: Pass
+    to: [{nodes: {matchLabels: {kubernetes.io/os: linux}}}]
+    ${renderPort(at("UDP", 5353), form)}
+  - name: deny-egress-to-slytherin-and-nodes
+    action: Deny
+    to:
+    - pods: {namespaceSelector: {matchLabels: {conformance-house: slytherin}}, podSelector: {matchLabels: {conformance-house: slytherin}}}
+    - nodes: {matchLabels: {kubernetes.io/os: linux}}`;
+  const CENTAUR = "network-policy-conformance-forbidden-forrest/centaur-1";
+  for (const form of ALL_FORMS)
+    it(`${form}: allow 36363, pass UDP 5353, deny the rest to node IPs`, () => {
+      const m = modelOf(
+        ...baseManifests(),
+        forrest,
+        node("node-a", "172.18.0.2", "linux"),
+        node("node-b", "172.18.0.3", "linux"),
+        centaur(0, "172.18.0.2"),
+        centaur(1, "172.18.0.3"),
+        policy(form),
+      );
+      const harry = podId("harry-1");
+      expect(decidePair(m, harry, CENTAUR, 36363, "TCP")).toBe(true);
+      expect(decidePair(m, harry, CENTAUR, 5353, "UDP")).toBe(true);
+      expect(decidePair(m, harry, CENTAUR, 36364, "TCP")).toBe(false);
+      expect(decidePair(m, harry, CENTAUR, 53, "UDP")).toBe(false);
+      expect(decidePair(m, harry, CENTAUR, 9003, "SCTP")).toBe(false);
+      // A node the selector does not pick is not a peer: its address is not denied.
+      const windows = modelOf(
+        ...baseManifests(),
+        forrest,
+        node("node-b", "172.18.0.3", "windows"),
+        centaur(1, "172.18.0.3"),
+        policy(form),
+      );
+      expect(decidePair(windows, harry, CENTAUR, 36364, "TCP")).toBe(true);
+      expect(windows.warnings.map((w) => w.code)).not.toContain("nodes-peer-not-evaluated");
+    });
+
+  it("without Node objects a nodes peer matches nothing, with a warning naming file:line", () => {
+    const m = modelOf(...baseManifests(), policy("v1beta1"));
+    const w = m.warnings.filter((x) => x.code === "nodes-peer-not-evaluated");
+    expect(w.length).toBeGreaterThan(0);
+    expect(w[0]?.line).toBeGreaterThan(1);
+  });
+});
+
 describe("CNPAdminTierHairpin (base/admin_tier/hairpin-rules.yaml)", () => {
   const service = `apiVersion: v1
 kind: Service

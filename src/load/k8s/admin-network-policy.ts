@@ -222,13 +222,8 @@ export function toPeers(peer: PeerData, direction: Direction, path: Path, ctx: C
   }
   if (peer.nodes !== undefined) {
     checkSelector(peer.nodes, diag, site, [...path, "nodes"]);
-    diag.warn(
-      "nodes-peer-not-evaluated",
-      "nodes peer: Ward has no Node objects, so this peer matches no pod or address in the analysis",
-      site,
-      [...path, "nodes"],
-    );
-    return [{ kind: "nodes", selector: toLabelSelector(peer.nodes), line }];
+    // The selected Nodes' addresses are added once every object is read (nodes.ts resolveNodePeers).
+    return [{ kind: "nodes", selector: toLabelSelector(peer.nodes), line: ctx.obj.locator.lineOf([...path, "nodes"]) }];
   }
   const out: Peer[] = [];
   (peer.networks ?? []).forEach((text, k) => {

@@ -8,6 +8,7 @@ import { loadCiliumPolicy } from "./cilium.js";
 import { loadClusterNetworkPolicy } from "./cluster-network-policy.js";
 import { type EdgeItem, edgeOf, loadEdgeObject } from "./edges.js";
 import type { ClusterLayerKind } from "./kinds.js";
+import { loadNode, type NodeInfo, nodeOf, resolveNodePeers } from "./nodes.js";
 import type { RawObject } from "./objects.js";
 
 /** Loads one object of the policy kinds beyond NetworkPolicy; undefined when it has problems (in `diag`). */
@@ -18,6 +19,8 @@ export function loadClusterKind(obj: RawObject, kind: ClusterLayerKind, diag: Di
       return loadAdminNetworkPolicy(obj, diag);
     case "ClusterNetworkPolicy":
       return loadClusterNetworkPolicy(obj, diag);
+    case "Node":
+      return loadNode(obj, diag);
     case "CiliumNetworkPolicy":
     case "CiliumClusterwideNetworkPolicy":
       return loadCiliumPolicy(obj, diag);
@@ -49,6 +52,11 @@ export function loadedNetworkSet(item: Loaded): CalicoNetworkSet | undefined {
   return networkSetOf(item);
 }
 
+/** The Node a loaded item defines, if it is one (kept for resolveClusterKinds). */
+export function loadedNode(item: Loaded): NodeInfo | undefined {
+  return nodeOf(item);
+}
+
 /** The Ingress, Gateway or HTTPRoute a loaded item carries, if it is one. */
 export function loadedEdge(item: Loaded): EdgeItem | undefined {
   return edgeOf(item);
@@ -56,14 +64,18 @@ export function loadedEdge(item: Loaded): EdgeItem | undefined {
 
 /**
  * Resolves what needs every object (and the pods): Calico policies' tiers, service-account matches and the network
- * sets their selectors match. Returns the policies to put in the model; problems (an undefined tier) go to `diag`.
+ * sets their selectors match; the Nodes that nodes peers select. Returns the policies to put in the model; problems (an undefined tier) go to `diag`.
  */
 export function resolveClusterKinds(
   policies: readonly ClusterPolicy[],
   tiers: readonly CalicoTier[],
   accounts: readonly ServiceAccountInfo[],
   diag: Diagnostics,
-  sets?: { readonly networkSets: readonly CalicoNetworkSet[]; readonly namespaces: ReadonlyMap<string, Namespace> },
+  sets?: {
+    readonly networkSets: readonly CalicoNetworkSet[];
+    readonly namespaces: ReadonlyMap<string, Namespace>;
+    readonly nodes?: readonly NodeInfo[];
+  },
 ): ClusterPolicy[] {
-  return resolveCalico(policies, tiers, accounts, diag, sets);
+  return resolveNodePeers(resolveCalico(policies, tiers, accounts, diag, sets), sets?.nodes ?? [], diag);
 }

@@ -29,6 +29,7 @@ export type ClusterLayerKind =
   | "Tier"
   | "NetworkSet"
   | "GlobalNetworkSet"
+  | "Node"
   | "Ingress"
   | "Gateway"
   | "HTTPRoute";
@@ -70,6 +71,7 @@ const GROUPS: Record<EvaluatedKind, readonly string[]> = {
   Tier: CALICO_GROUPS,
   NetworkSet: CALICO_GROUPS,
   GlobalNetworkSet: CALICO_GROUPS,
+  Node: [""],
   Ingress: ["networking.k8s.io"],
   Gateway: ["gateway.networking.k8s.io"],
   HTTPRoute: ["gateway.networking.k8s.io"],
