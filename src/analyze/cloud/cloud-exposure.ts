@@ -68,7 +68,7 @@ function controlOf(step: string): ControlKind | undefined {
 }
 
 /** Controls on an internet → resource path: a denied hop blocks; an allowed hop that names ports restricts. */
-function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): Control[] {
+export function controls(cloud: CloudModel, eni: NetworkInterface, path: PathResult): Control[] {
   const byKind = new Map<ControlKind, Control>();
   const acl = cloud.webAcls.find((w) => eni.id === w.resourceId || eni.id.startsWith(`${w.resourceId}#`));
   if (acl)

@@ -226,3 +226,24 @@ spec:
     expect(f?.depth).toBe(1);
   });
 });
+
+describe("a NodePort Service behind the node group", () => {
+  it("is judged on the node port itself: the node group's controls on that port count", () => {
+    const np = service({ type: "NodePort", etp: "Local" }).replace(
+      "targetPort: 8080",
+      "targetPort: 8080\n      nodePort: 30080",
+    );
+    const { f, state } = fronted(np, ADMIT_VPC);
+    expect(f?.entry).toBe("Service shop/web NodePort :30080/TCP");
+    expect(state("public address")).toBe("blocks");
+    expect(f?.source.kind).toBe("client");
+    // No NACL or route table in this cloud: those hops are unknown, never guessed; the depth counts the sure blocks.
+    expect(f?.controls.map((c) => `${c.control}:${c.state}`)).toEqual([
+      "public address:blocks",
+      "network ACL:unknown",
+      "security group:unknown",
+      "cluster:restricts",
+    ]);
+    expect(f?.depth).toBe(1);
+  });
+});

@@ -5,9 +5,9 @@ import { isUnknown } from "../../model/cloud.js";
 import type { IngressObject } from "../../model/edges.js";
 import type { Model, Service, ServicePort } from "../../model/model.js";
 import type { Protocol } from "../../model/ports.js";
-import type { CloudExposure, Control } from "../cloud/cloud-exposure.js";
+import { type CloudExposure, type Control, controls } from "../cloud/cloud-exposure.js";
 import { listenersOf, targetInterfaces } from "../cloud/listeners.js";
-import { eniParty, evaluatePath, type PathResult } from "../cloud/path.js";
+import { eniParty, evaluatePath, internetParty, type PathResult } from "../cloud/path.js";
 import { evaluateCluster } from "../cluster/evaluate-cluster.js";
 import { findService, findServicePort, serviceBackends } from "../edges/service-backends.js";
 import { meshApplies, meshLayer } from "../mesh/mesh-layer.js";
@@ -267,7 +267,7 @@ function nodeGroupFronts(ctx: Ctx, e: CloudExposure, services: readonly Service[
       const entry = `Service ${s.namespace}/${s.name} ${s.type} :${s.type === "NodePort" ? (port.nodePort ?? "(node port)") : port.port}/${port.protocol}`;
       out.push(
         ...backendsFronted(ctx, s, port, seenSource(ctx.model, s, port), clientRanges, subnets, entry, () =>
-          entryControls(e, s, port, clientRanges),
+          entryControls(ctx.cloud, e, s, port, clientRanges),
         ),
       );
     }
@@ -457,8 +457,14 @@ function backendsFronted(
  * LoadBalancer Service through a load balancer its controller creates (not in the files) listening on the Service
  * port, whose traffic the node security group admits through rules the controller adds (not in the files either).
  */
-function entryControls(e: CloudExposure, s: Service, port: ServicePort, sourceRanges: readonly Cidr[]): Control[] {
-  if (s.type === "NodePort") return [...e.controls];
+function entryControls(
+  cloud: CloudModel,
+  e: CloudExposure,
+  s: Service,
+  port: ServicePort,
+  sourceRanges: readonly Cidr[],
+): Control[] {
+  if (s.type === "NodePort") return nodePortControls(cloud, e, port);
   return [
     {
       control: "load balancer",
@@ -473,4 +479,22 @@ function entryControls(e: CloudExposure, s: Service, port: ServicePort, sourceRa
       refs: [],
     },
   ];
+}
+
+/** Internet → a node on the Service's node port: the node group's own controls on that port (else on any port). */
+function nodePortControls(cloud: CloudModel, e: CloudExposure, port: ServicePort): Control[] {
+  const nodePort = port.nodePort;
+  const enis = cloud.interfaces.filter((i) => i.name === e.resource);
+  if (nodePort === undefined || enis.length === 0) return [...e.controls];
+  const protocol = port.protocol === "UDP" ? 17 : port.protocol === "SCTP" ? 132 : 6;
+  let best: { eni: NetworkInterface; path: PathResult } | undefined;
+  for (const eni of enis) {
+    const to = eniParty(cloud, eni);
+    if (!to) continue;
+    const path = evaluatePath(cloud, internetParty(), to, protocol, nodePort);
+    const denies = (p: PathResult) => p.hops.filter((h) => h.status === "deny").length;
+    if (!best || path.status === "allow" || denies(path) < denies(best.path)) best = { eni, path };
+    if (path.status === "allow") break;
+  }
+  return best ? controls(cloud, best.eni, best.path) : [...e.controls];
 }
