@@ -38,6 +38,11 @@ const SERVED: Served = {
     HTTPLocalRateLimitPolicy: ["v1alpha1"],
     EgressNetwork: ["v1alpha1"],
     UnmeshedNetwork: ["v1alpha1"],
+    // Experimental kinds in the same chart (policy/http-loadbalancer-policy.yaml, http-local-concurrency-limit-policy.yaml,
+    // http-retry-filter.yaml).
+    HTTPLoadBalancer: ["v1alpha1"],
+    HTTPLocalConcurrencyLimitPolicy: ["v1alpha1"],
+    HTTPRetryFilter: ["v1alpha1"],
   },
   "linkerd.io": { ServiceProfile: ["v1alpha1", "v1alpha2"] },
   "workload.linkerd.io": { ExternalWorkload: ["v1alpha1", "v1beta1"] },
