@@ -763,6 +763,68 @@ spec:
     ],
   },
   {
+    name: "BaselineAdminNetworkPolicyEgressTCP",
+    forms: ALL_FORMS,
+    start: only(
+      banp(
+        "gryffindor",
+        "egress",
+        coreRules("ravenclaw", "slytherin", "hufflepuff", at("TCP", 80), at("TCP", 8080), [], true),
+      ),
+    ),
+    steps: [
+      {
+        name: "Should support an 'allow-egress' policy for TCP protocol; ensure rule ordering is respected",
+        probes: ["harry-0 -> luna-0 TCP/80 allow", "harry-1 -> luna-0 TCP/8080 allow"],
+      },
+      {
+        name: "Should support an 'allow-egress' policy for TCP protocol at the specified port",
+        probes: ["harry-0 -> cedric-1 TCP/8080 allow", "harry-1 -> cedric-1 TCP/80 deny"],
+      },
+      {
+        name: "Should support an 'deny-egress' policy for TCP protocol; ensure rule ordering is respected",
+        edit: swap("egress", 0, 1),
+        probes: ["harry-0 -> luna-1 TCP/80 deny", "harry-1 -> luna-1 TCP/8080 deny"],
+      },
+      {
+        name: "Should support a 'deny-egress' policy for TCP protocol at the specified port",
+        probes: ["harry-0 -> draco-0 TCP/80 deny", "harry-1 -> draco-0 TCP/8080 allow"],
+      },
+    ],
+  },
+  {
+    name: "BaselineAdminNetworkPolicyEgressPodSelectorTCP",
+    forms: ALL_FORMS,
+    start: only(
+      banp(
+        "gryffindor",
+        "egress",
+        coreRules(
+          "ravenclaw",
+          "slytherin",
+          "hufflepuff",
+          at("TCP", 80),
+          at("TCP", 8080),
+          [
+            { action: "Deny", peers: [staff("professor-quirrell-0")], port: at("TCP", 80) },
+            { action: "Allow", peers: [staff("professor-dumbledore-0")], port: at("TCP", 80) },
+          ],
+          true,
+        ),
+      ),
+    ),
+    steps: [
+      {
+        name: "Should support an 'allow-egress' policy for TCP protocol at the specified pod",
+        probes: ["harry-0 -> dumbledore-0 TCP/80 allow"],
+      },
+      {
+        name: "Should support a 'deny-egress' policy for TCP protocol at the specified pod",
+        probes: ["harry-0 -> quirrell-0 TCP/80 deny"],
+      },
+    ],
+  },
+  {
     name: "BaselineAdminNetworkPolicyIngressPodSelectorTCP",
     forms: ALL_FORMS,
     start: only(
