@@ -158,6 +158,17 @@ describe("verify at the Linkerd mesh layer", () => {
     expect(exact.diffs).toEqual([]);
   });
 
+  it("a request two HTTPRoutes match is undecidable: the most specific route decides (Gateway API precedence)", () => {
+    const admin = route("{ path: { type: Exact, value: /api/admin } }")
+      .replaceAll("api-route", "admin-route")
+      .replace("api-route-web", "admin-route-web");
+    const m = modelOf(LINKERD, ...PODS, server, route("{ path: { type: PathPrefix, value: /api } }"), admin);
+    const { diffs, notes } = meshDiffs(m, intent(`    http: { paths: ["/api", "/api/*"] }`));
+    expect(diffs).toEqual([]);
+    expect(notes.map((n) => n.kind)).toEqual(["undecidable"]);
+    expect(notes[0]?.message).toContain("/api/admin matches HTTPRoutes shop/api-route");
+  });
+
   it("a RegularExpression path match is reported undecidable, not guessed", () => {
     const m = modelOf(LINKERD, ...PODS, server, route('{ path: { type: RegularExpression, value: "/api/.*" } }'));
     const { diffs, notes } = meshDiffs(m, intent(`    http: { paths: ["/api/*"] }`));
