@@ -59,7 +59,7 @@ export function verifyText(r: VerifyResult): string {
     for (const n of undecidable) lines.push(`  ? ${n.file}:${n.line}: ${n.path}: ${n.message}`);
   }
   if (unprovable.length > 0) {
-    lines.push("", `Not provable at the cluster layer (${unprovable.length}):`);
+    lines.push("", `Not provable${r.layers?.includes("mesh") ? "" : " at the cluster layer"} (${unprovable.length}):`);
     for (const n of unprovable) lines.push(`  ? ${n.file}:${n.line}: ${n.path}: ${n.message}`);
   }
   const total = r.differences.length + unresolved.length + undecidable.length;
