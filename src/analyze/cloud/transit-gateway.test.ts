@@ -114,6 +114,18 @@ describe("transit gateway route tables", () => {
     expect(route(cloud, "10.2.0.10/32", "vpc-c").to?.id).toBe("c");
   });
 
+  it("two routes of the same kind for the same prefix to different attachments: unknown, not a guess", () => {
+    const cloud = model([
+      table({
+        routes: [
+          { destination: parseCidr("10.2.0.0/16"), target: "b", propagated: true, source: ref("p1") },
+          { destination: parseCidr("10.2.0.0/16"), target: "c", propagated: true, source: ref("p2") },
+        ],
+      }),
+    ]);
+    expect(route(cloud, "10.2.0.10/32", "vpc-b").status).toBe("unknown");
+  });
+
   it("an attachment with no associated table has no routes: dropped", () => {
     const d = route(model([table({ associations: [], propagations: ["b"] })]), "10.2.0.10/32", "vpc-b");
     expect(d.status).toBe("deny");

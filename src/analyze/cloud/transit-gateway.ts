@@ -89,6 +89,16 @@ export function routeInTransitGateway(
       table,
     };
   const kind = best.static ? "static route" : "propagated route";
+  const tie = matching.find(
+    (c) => c.cidr.prefix === best.cidr.prefix && c.static === best.static && c.target !== best.target,
+  );
+  if (tie)
+    return {
+      status: "unknown",
+      why: `${name}: two ${kind}s for ${best.cidr.text} (→ ${best.target}, → ${tie.target}): Ward does not choose between them`,
+      refs: [best.ref, tie.ref],
+      table,
+    };
   if (best.target === "blackhole")
     return {
       status: "deny",
