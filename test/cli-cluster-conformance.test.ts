@@ -20,12 +20,15 @@ describe("ClusterNetworkPolicy, Node and Calico network set objects end to end",
     const r = ward(["reach", DIR, "--from", "shop/web", "--to", "ops/agent", "--port", "9100"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/ClusterNetworkPolicy ops-scrape test\/fixtures\/cluster-conformance\/policies\.yaml:\d+/);
+    expect(r.stdout).toContain("ipBlock 172.18.0.2 of Node node-a");
     expect(reachCode("shop/web", "shop/api", 80)).toBe(0);
     expect(reachCode("shop/web", "ops/monitor", 80)).toBe(1);
   });
 
   it("reach: a Calico selector reaches the CIDRs of the NetworkSet it matches", () => {
-    expect(reachCode("shop/api", "198.51.100.7", 443)).toBe(0);
+    const r = ward(["reach", DIR, "--from", "shop/api", "--to", "198.51.100.7", "--port", "443"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("ipBlock 198.51.100.0/24 of NetworkSet shop/payment-provider");
     expect(reachCode("shop/api", "203.0.113.9", 443)).toBe(1);
   });
 

@@ -48,6 +48,8 @@ export type Peer =
       readonly block: IpBlock;
       /** True: only addresses outside the cluster match (a pod's IP never does). */
       readonly externalOnly?: boolean;
+      /** The object the addresses come from, for explanations ("NetworkSet shop/db", "Node node-a"). */
+      readonly origin?: string;
       readonly line: number;
     }
   | { readonly kind: "entity"; readonly entity: Entity; readonly line: number }

@@ -10,14 +10,15 @@ export function describePeer(peer: Peer | "any"): string {
     case "ipBlock": {
       const except = peer.block.except.map((e) => e.text);
       const where = peer.externalOnly ? " (outside the cluster)" : "";
-      return `ipBlock ${peer.block.cidr.text}${except.length ? ` except ${except.join(", ")}` : ""}${where}`;
+      const origin = peer.origin === undefined ? "" : ` of ${peer.origin}`;
+      return `ipBlock ${peer.block.cidr.text}${except.length ? ` except ${except.join(", ")}` : ""}${origin}${where}`;
     }
     case "entity":
       return `entity ${peer.entity}`;
     case "fqdn":
       return `FQDN ${peer.pattern}`;
     case "nodes":
-      return `nodes ${formatSelector(peer.selector)} (not evaluated: no Node objects)`;
+      return `nodes ${formatSelector(peer.selector)}`;
     case "pods": {
       const ns =
         peer.namespaces.kind === "same"

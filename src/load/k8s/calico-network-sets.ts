@@ -178,7 +178,9 @@ export function expandNetworkSets(
     if (m === undefined) continue;
     for (const set of sets) {
       if (!setMatches(m, set, namespaces)) continue;
-      for (const net of set.nets) out.push({ kind: "ipBlock", block: { cidr: net.cidr, except: [] }, line: peer.line });
+      const origin = `${set.source.kind} ${set.namespace === undefined ? "" : `${set.namespace}/`}${set.name}`;
+      for (const net of set.nets)
+        out.push({ kind: "ipBlock", block: { cidr: net.cidr, except: [] }, origin, line: peer.line });
       if (domainsAllowed)
         for (const d of set.domains)
           out.push({ kind: "fqdn", pattern: d.pattern, learnedFromDnsAnswers: true, line: peer.line });

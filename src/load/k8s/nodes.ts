@@ -92,7 +92,14 @@ export function resolveNodePeers(
           return [
             peer,
             ...selected.flatMap((n) =>
-              n.addresses.map((a): Peer => ({ kind: "ipBlock", block: { cidr: a.cidr, except: [] }, line: peer.line })),
+              n.addresses.map(
+                (a): Peer => ({
+                  kind: "ipBlock",
+                  block: { cidr: a.cidr, except: [] },
+                  origin: `Node ${n.name}`,
+                  line: peer.line,
+                }),
+              ),
             ),
           ];
         });
