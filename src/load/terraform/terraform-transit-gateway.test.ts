@@ -97,6 +97,21 @@ resource "aws_ec2_transit_gateway_route_table_association" "a" {
     expect(r.problems[0]?.line).toBe(line);
   });
 
+  it("attachment subnets Ward cannot evaluate are unknown, not an attachment without subnets", async () => {
+    const { r, tgw } = await load(`variable "tgw_subnets" {
+  type = list(string)
+}
+resource "aws_ec2_transit_gateway" "hub" {}
+resource "aws_ec2_transit_gateway_vpc_attachment" "a" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.a.id
+  subnet_ids         = var.tgw_subnets
+}`);
+    expect(r.problems).toEqual([]);
+    expect(tgw?.attachments[0]?.subnetsKnown).toBe(false);
+    expect(r.warnings.map((w) => w.code)).toContain("unknown-value");
+  });
+
   it("a route into a table that is not in the files is an unknown reference", async () => {
     const { r } = await load(`resource "aws_ec2_transit_gateway" "hub" {}
 resource "aws_ec2_transit_gateway_route" "x" {

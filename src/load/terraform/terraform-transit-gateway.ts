@@ -126,11 +126,14 @@ export class TerraformTransitGateways {
         const tgwId = r.id(w, "transit_gateway_id", true);
         const vpcId = r.id(w, "vpc_id", true);
         if (typeof tgwId !== "string" || typeof vpcId !== "string") return;
+        // Subnets Ward cannot evaluate leave the attachment's interfaces (and their NACLs) unknown.
+        const subnets = r.stringsOrUnknown(w, "subnet_ids");
         this.attachments.push({
           id: inst.address,
           tgwId,
           vpcId,
-          subnetIds: r.ids(w, "subnet_ids"),
+          subnetIds: Array.isArray(subnets) ? subnets : [],
+          ...(Array.isArray(subnets) ? {} : { subnetsKnown: false }),
           // Both default to true (registry.terraform.io: ec2_transit_gateway_vpc_attachment).
           defaultAssociation: r.bool(w, "transit_gateway_default_route_table_association") !== false,
           defaultPropagation: r.bool(w, "transit_gateway_default_route_table_propagation") !== false,
