@@ -793,6 +793,36 @@ spec:
     ],
   },
   {
+    name: "BaselineAdminNetworkPolicyIngressUDP",
+    forms: ALL_FORMS,
+    start: only(
+      banp(
+        "hufflepuff",
+        "ingress",
+        coreRules("ravenclaw", "slytherin", "gryffindor", at("UDP", 5353), at("UDP", 53), [], true),
+      ),
+    ),
+    steps: [
+      {
+        name: "Should support an 'allow-ingress' policy for UDP protocol; ensure rule ordering is respected",
+        probes: ["luna-0 -> cedric-0 UDP/53 allow", "luna-1 -> cedric-0 UDP/5353 allow"],
+      },
+      {
+        name: "Should support an 'allow-ingress' policy for UDP protocol at the specified port",
+        probes: ["harry-0 -> cedric-1 UDP/53 allow", "harry-1 -> cedric-1 UDP/5353 deny"],
+      },
+      {
+        name: "Should support an 'deny-ingress' policy for UDP protocol; ensure rule ordering is respected",
+        edit: swap("ingress", 0, 1),
+        probes: ["luna-0 -> cedric-1 UDP/53 deny", "luna-1 -> cedric-1 UDP/5353 deny"],
+      },
+      {
+        name: "Should support a 'deny-ingress' policy for UDP protocol at the specified port",
+        probes: ["draco-0 -> cedric-0 UDP/5353 deny", "draco-1 -> cedric-0 UDP/53 allow"],
+      },
+    ],
+  },
+  {
     name: "BaselineAdminNetworkPolicyEgressPodSelectorTCP",
     forms: ALL_FORMS,
     start: only(
