@@ -180,8 +180,11 @@ export type NetworkInterface = {
   readonly privateIp?: Cidr;
   /** A public IPv4 address (or an EIP), or true when one is assigned but its value is not in the files. */
   readonly publicIp: boolean;
-  /** IPv6 addresses (globally routable): the known ones, or "assigned" when AWS assigns them from the subnet at launch. */
-  readonly ipv6?: readonly Cidr[] | "assigned";
+  /**
+   * IPv6 addresses (globally routable): the known ones, "assigned" when AWS assigns them from the subnet at launch, or
+   * Unknown when the files cannot say whether it has one.
+   */
+  readonly ipv6?: readonly Cidr[] | "assigned" | Unknown;
   readonly securityGroupIds: readonly string[];
   /** An internet-facing load balancer (its nodes have public IPs). */
   readonly internetFacing?: boolean;

@@ -79,7 +79,7 @@ export function eniParty6(cloud: CloudModel, eni: NetworkInterface): CloudParty 
   const subnet = cloud.subnets.find((s) => s.id === eni.subnetId);
   if (!subnet || eni.ipv6 === undefined) return undefined;
   let set: Ranges;
-  if (eni.ipv6 !== "assigned" && eni.ipv6.length > 0)
+  if (Array.isArray(eni.ipv6) && eni.ipv6.length > 0)
     set = eni.ipv6.reduce((acc, c) => union(acc, rangesOf(c)), emptyRanges(6));
   else set = rangesOf(subnet.ipv6Cidr ?? ALL_V6);
   return { kind: "eni", label: eni.name, eni, subnet, set };
@@ -642,13 +642,19 @@ function internetToEni6(ctx: Ctx, to: EniParty): void {
     ]);
     return;
   }
-  hop(
-    ctx,
-    "IPv6 address",
-    "allow",
-    `${to.label} has ${to.eni.ipv6 === "assigned" ? "an IPv6 address assigned from its subnet" : `IPv6 address ${describeRanges(to.set)}`}: IPv6 addresses are reachable without a public IP`,
-    [to.eni.source],
-  );
+  const v6 = to.eni.ipv6;
+  if (isUnknown(v6))
+    hop(ctx, "IPv6 address", "unknown", `whether ${to.label} has an IPv6 address is not known (${v6.unknown})`, [
+      to.eni.source,
+    ]);
+  else
+    hop(
+      ctx,
+      "IPv6 address",
+      "allow",
+      `${to.label} has ${to.eni.ipv6 === "assigned" ? "an IPv6 address assigned from its subnet" : `IPv6 address ${describeRanges(to.set)}`}: IPv6 addresses are reachable without a public IP`,
+      [to.eni.source],
+    );
   const igw = cloud.gateways.find((g) => g.type === "internet-gateway" && g.vpcId === to.subnet.vpcId);
   if (!igw) hop(ctx, "internet gateway", "deny", `the VPC ${to.subnet.vpcId} has no internet gateway`);
   else hop(ctx, "internet gateway", "allow", `internet gateway ${igw.id} routes IPv6 traffic to the VPC`, [igw.source]);

@@ -42,7 +42,7 @@ describe("IPv6 in describe output", () => {
     const cloud = b.finish();
     expect(cloud.subnets[0]?.ipv6Cidr?.text).toBe("2600:1f18:1:1::/64");
     const v6 = cloud.interfaces.map((i) =>
-      i.ipv6 === undefined || i.ipv6 === "assigned" ? i.ipv6 : i.ipv6.map((c) => c.text),
+      Array.isArray(i.ipv6) ? i.ipv6.map((c: { text: string }) => c.text) : i.ipv6,
     );
     expect(v6).toEqual([["2600:1f18:1:1::10/128"], undefined]);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cloudReach } from "../../analyze/cloud/cloud-reach.js";
 import { isUnknown } from "../../model/cloud.js";
 import { loadTerraform } from "./load-terraform.js";
 
@@ -35,12 +36,31 @@ describe("Terraform IPv6", () => {
     const v6 = Object.fromEntries(
       cloud.interfaces.map((i) => [
         i.name,
-        i.ipv6 === "assigned" || i.ipv6 === undefined ? i.ipv6 : i.ipv6.map((c) => c.text),
+        Array.isArray(i.ipv6) ? i.ipv6.map((c: { text: string }) => c.text) : i.ipv6,
       ]),
     );
     expect(v6).toEqual({ dflt: "assigned", none: undefined, fixed: ["2600:1f18:1:1::10/128"] });
     const subnet = cloud.subnets[0];
     expect(subnet && !isUnknown(subnet.cidr) && subnet.ipv6Cidr?.text).toBe("2600:1f18:1:1::/64");
+  });
+
+  it("an ipv6_address_count Ward cannot evaluate leaves the interface's IPv6 unknown, and its IPv6 path unknown", async () => {
+    const r = await loadTerraform(
+      [
+        {
+          file: "main.tf",
+          text: `variable "n" {
+  type = number
+}
+${VPC("  assign_generated_ipv6_cidr_block = true\n")}${instance("x", "  ipv6_address_count = var.n\n")}`,
+        },
+      ],
+      {},
+    );
+    const eni = r.cloud.interfaces[0];
+    expect(eni?.ipv6 !== undefined && isUnknown(eni.ipv6)).toBe(true);
+    const res = cloudReach(r.cloud, { from: "internet", to: "x", port: 443, protocol: 6 });
+    expect(res.paths.find((p) => p.from === "internet (IPv6)")?.hops[0]?.status).toBe("unknown");
   });
 
   it("a VPC with an IPv6 block: its default network ACL allows all IPv6 both ways (rule 101)", async () => {

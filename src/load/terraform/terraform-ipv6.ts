@@ -1,6 +1,7 @@
 import type { Cidr } from "../../model/cidr.js";
-import type { NaclRule, NetworkInterface, SgRule } from "../../model/cloud.js";
+import type { NaclRule, NetworkInterface, SgRule, Unknown } from "../../model/cloud.js";
 import type { CloudBuilder } from "../aws/cloud-builder.js";
+import { UnknownValue } from "./hcl-value.js";
 import { Reader, type ResourceSource, type Where } from "./terraform-cloud.js";
 import { type ResourceInstance, syntheticId } from "./terraform-module.js";
 
@@ -15,7 +16,7 @@ const ALL_V6: Cidr = { text: "::/0", family: 6, prefix: 0, start: 0n, end: (1n <
 export function readIpv6Fields(module: ResourceSource, instances: readonly ResourceInstance[], b: CloudBuilder): void {
   const reader = new Reader(module, b);
   const where = (inst: ResourceInstance): Where => ({ block: inst.block, scope: inst.scope, label: inst.address });
-  const assignOnCreation = new Map<string, boolean>();
+  const assignOnCreation = new Map<string, boolean | Unknown>();
   const v6Vpcs = new Set<string>();
   const replaced = new Set<string>();
   for (const inst of instances) {
@@ -49,7 +50,13 @@ export function readIpv6Fields(module: ResourceSource, instances: readonly Resou
       if (subnet && cidr) Object.assign(subnet, { ipv6Cidr: cidr });
       // registry.terraform.io/providers/hashicorp/aws: subnet assign_ipv6_address_on_creation — "network interfaces
       // created in the specified subnet should be assigned an IPv6 address" (default false).
-      assignOnCreation.set(inst.address, reader.bool(w, "assign_ipv6_address_on_creation") === true);
+      const raw = reader.raw(w, "assign_ipv6_address_on_creation");
+      assignOnCreation.set(
+        inst.address,
+        raw instanceof UnknownValue
+          ? { unknown: `${inst.address}.assign_ipv6_address_on_creation: ${raw.reason}` }
+          : reader.bool(w, "assign_ipv6_address_on_creation") === true,
+      );
     }
   }
   const set = (prefix: string, ipv6: NetworkInterface["ipv6"], extra: Partial<NetworkInterface> = {}) => {
@@ -62,17 +69,22 @@ export function readIpv6Fields(module: ResourceSource, instances: readonly Resou
     const w = where(inst);
     if (inst.type === "aws_instance" || inst.type === "aws_network_interface") {
       // ipv6_addresses / ipv6_address_count on the instance or interface, else the subnet's default.
-      const listed = reader.strings(w, "ipv6_addresses");
+      const listed = reader.stringsOrUnknown(w, "ipv6_addresses");
       const count = reader.number(w, "ipv6_address_count", false);
-      const addrs = listed.flatMap(
-        (t) => b.cidr(t.includes("/") ? t : `${t}/128`, reader.site(w, "ipv6_addresses")) ?? [],
-      );
+      const addrs = Array.isArray(listed)
+        ? listed.flatMap((t) => b.cidr(t.includes("/") ? t : `${t}/128`, reader.site(w, "ipv6_addresses")) ?? [])
+        : [];
       let ipv6: NetworkInterface["ipv6"];
-      if (addrs.length > 0) ipv6 = addrs;
+      // What cannot be evaluated stays unknown: the IPv6 paths to it are then unknown, never skipped.
+      if (!Array.isArray(listed)) ipv6 = listed;
+      else if (addrs.length > 0) ipv6 = addrs;
+      else if (typeof count === "object") ipv6 = count;
       else if (typeof count === "number") ipv6 = count > 0 ? "assigned" : undefined;
       else if (count === undefined && w.block.attributes.has("subnet_id")) {
         const subnet = reader.id(w, "subnet_id", false);
-        if (typeof subnet === "string" && assignOnCreation.get(subnet)) ipv6 = "assigned";
+        const assign = typeof subnet === "string" ? assignOnCreation.get(subnet) : undefined;
+        if (assign === true) ipv6 = "assigned";
+        else if (typeof assign === "object") ipv6 = assign;
       }
       set(inst.address, ipv6);
     }
