@@ -4,7 +4,7 @@ import { parseCidr } from "../../model/cidr.js";
 import type { CloudModel } from "../../model/cloud.js";
 import { emptyCloud } from "../../model/cloud.js";
 import type { CloudExposure } from "../cloud/cloud-exposure.js";
-import { seenSource, withClusterLayers } from "./cloud-cluster.js";
+import { seenSource, serviceLbScheme, withClusterLayers } from "./cloud-cluster.js";
 
 const REF = { kind: "test", name: "t", file: "main.tf", line: 1 };
 const CLOUD: CloudModel = {
@@ -60,6 +60,7 @@ ${extra.etp ? `  externalTrafficPolicy: ${extra.etp}` : ""}
 const IP = {
   "service.beta.kubernetes.io/aws-load-balancer-type": "external",
   "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+  "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
 };
 const ADMIT_VPC = policy(
   "shop",
@@ -114,6 +115,30 @@ describe("the source address a pod sees for traffic from an AWS load balancer", 
     );
     expect(source(service({ type: "NodePort" }))).toBe("node");
     expect(source(service({ type: "NodePort", etp: "Local" }))).toBe("client");
+  });
+});
+
+describe("the scheme of the load balancer a Service creates", () => {
+  const LBC = { "service.beta.kubernetes.io/aws-load-balancer-type": "external" };
+  it("the AWS Load Balancer Controller creates internal NLBs unless the scheme says internet-facing", () => {
+    expect(serviceLbScheme(LBC).internal).toBe(true);
+    expect(
+      serviceLbScheme({ ...LBC, "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }).internal,
+    ).toBe(true);
+    expect(serviceLbScheme(IP).internal).toBe(false);
+  });
+
+  it("the in-tree provider is internet-facing unless aws-load-balancer-internal is set", () => {
+    expect(serviceLbScheme({}).internal).toBe(false);
+    expect(serviceLbScheme({ "service.beta.kubernetes.io/aws-load-balancer-internal": "true" }).internal).toBe(true);
+    expect(serviceLbScheme({ "service.beta.kubernetes.io/aws-load-balancer-internal": "false" }).internal).toBe(false);
+  });
+
+  it("an internal load balancer blocks the internet: the control counts in the depth", () => {
+    const internal = { ...IP, "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" };
+    const { f, state } = fronted(service({ annotations: internal }), DENY_ALL);
+    expect(state("load balancer")).toBe("blocks");
+    expect(f?.depth).toBe(2);
   });
 });
 

@@ -267,7 +267,7 @@ function nodeGroupFronts(ctx: Ctx, e: CloudExposure, services: readonly Service[
       const entry = `Service ${s.namespace}/${s.name} ${s.type} :${s.type === "NodePort" ? (port.nodePort ?? "(node port)") : port.port}/${port.protocol}`;
       out.push(
         ...backendsFronted(ctx, s, port, seenSource(ctx.model, s, port), clientRanges, subnets, entry, () =>
-          entryControls(ctx.cloud, e, s, port, clientRanges),
+          entryControls(ctx.model, ctx.cloud, e, s, port, clientRanges),
         ),
       );
     }
@@ -457,7 +457,33 @@ function backendsFronted(
  * LoadBalancer Service through a load balancer its controller creates (not in the files) listening on the Service
  * port, whose traffic the node security group admits through rules the controller adds (not in the files either).
  */
+/**
+ * Whether the load balancer a Service creates faces the internet. AWS Load Balancer Controller (type external /
+ * nlb-ip): aws-load-balancer-scheme, "internal" by default since v2.2 (LBC guide, service/nlb "Secure by default");
+ * the deprecated aws-load-balancer-internal still counts. In-tree provider: internet-facing unless
+ * aws-load-balancer-internal is set to anything but "false" (legacy cloud provider annotation).
+ */
+export function serviceLbScheme(annotations: Readonly<Record<string, string>>): { internal: boolean; why: string } {
+  const type = annotations[`${ANNOTATION}aws-load-balancer-type`];
+  const scheme = annotations[`${ANNOTATION}aws-load-balancer-scheme`];
+  const internalFlag = annotations[`${ANNOTATION}aws-load-balancer-internal`];
+  if (type === "external" || type === "nlb-ip") {
+    if (scheme !== undefined)
+      return { internal: scheme !== "internet-facing", why: `aws-load-balancer-scheme: ${scheme}` };
+    if (internalFlag !== undefined)
+      return { internal: internalFlag !== "false", why: `aws-load-balancer-internal: ${internalFlag}` };
+    return {
+      internal: true,
+      why: "the AWS Load Balancer Controller creates internal NLBs unless aws-load-balancer-scheme is internet-facing",
+    };
+  }
+  if (internalFlag !== undefined && internalFlag !== "" && internalFlag !== "false")
+    return { internal: true, why: `aws-load-balancer-internal: ${internalFlag}` };
+  return { internal: false, why: "the in-tree provider creates internet-facing load balancers by default" };
+}
+
 function entryControls(
+  model: Model,
   cloud: CloudModel,
   e: CloudExposure,
   s: Service,
@@ -465,13 +491,21 @@ function entryControls(
   sourceRanges: readonly Cidr[],
 ): Control[] {
   if (s.type === "NodePort") return nodePortControls(cloud, e, port);
+  const scheme = serviceLbScheme(annotationsOf(model, s));
   return [
-    {
-      control: "load balancer",
-      state: "restricts",
-      why: `the load balancer the Service creates listens only on ${port.protocol}/${port.port}${sourceRanges.length > 0 ? ` from ${sourceRanges.map((c) => c.text).join(", ")} (loadBalancerSourceRanges)` : ""}; it is not in the cloud files`,
-      refs: [s.source],
-    },
+    scheme.internal
+      ? {
+          control: "load balancer",
+          state: "blocks",
+          why: `the load balancer the Service creates is internal (${scheme.why}): not reachable from the internet`,
+          refs: [s.source],
+        }
+      : {
+          control: "load balancer",
+          state: "restricts",
+          why: `the load balancer the Service creates listens only on ${port.protocol}/${port.port}${sourceRanges.length > 0 ? ` from ${sourceRanges.map((c) => c.text).join(", ")} (loadBalancerSourceRanges)` : ""}; it is not in the cloud files`,
+          refs: [s.source],
+        },
     {
       control: "security group",
       state: "unknown",
