@@ -68,8 +68,21 @@ describe("ward exposure through load balancer listeners and target groups", () =
   });
 
   it("without listeners in the files, today's answer stands and says the listeners are unknown", () => {
-    const app = exposure("examples/aws-three-tier/terraform").find((e) => e.resource === "app-0");
-    expect(app?.behind).toEqual([{ via: "web", protocol: 6, ports: [[8080, 8080]], listenersUnknown: true }]);
+    const list = exposure("test/fixtures/terraform/no-listeners");
+    const app = list.find((e) => e.resource === "app-0");
+    expect(app?.behind).toEqual([{ via: "web", protocol: 6, ports: [[8080, 9090]], listenersUnknown: true }]);
+    // Unregistered "spare" counts too: without target groups in the files, any instance the LB can reach may be one.
+    expect(list.find((e) => e.resource === "spare")?.behind.map((b) => b.via)).toEqual(["web"]);
+  });
+
+  it("examples/aws-three-tier has its listeners: every app instance is behind web on 8080 via 443", () => {
+    for (const dir of ["terraform", "terraform-show", "describe"]) {
+      const list = exposure(`examples/aws-three-tier/${dir}`);
+      for (const name of ["app-0", "app-1", "app-2"])
+        expect(list.find((e) => e.resource === name)?.behind).toEqual([
+          { via: "web", protocol: 6, ports: [[8080, 8080]], listenerPorts: [443], targetGroups: ["app"] },
+        ]);
+    }
   });
 
   it("aws elbv2 describe output gives the same answer: registered app-0 and app-1 are behind, app-2 is not", () => {
