@@ -14,13 +14,7 @@ const str = (v: Json): string | undefined => (typeof v === "string" ? v : undefi
  * NetworkInterfaces[].Ipv6Addresses). Runs after loadDescribe has built subnets and interfaces.
  */
 export function readDescribeIpv6(b: CloudBuilder, files: readonly DescribeFile[]): void {
-  const addresses = (
-    f: DescribeFile,
-    list: Json,
-    path: (string | number)[],
-    kind: string,
-    id: string,
-  ): Cidr[] =>
+  const addresses = (f: DescribeFile, list: Json, path: (string | number)[], kind: string, id: string): Cidr[] =>
     arr(list).flatMap((a, k) => {
       const t = str(obj(a).Ipv6Address);
       return t ? (b.cidr(`${t}/128`, f.ref(kind, id, [...path, k, "Ipv6Address"])) ?? []) : [];

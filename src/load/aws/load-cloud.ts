@@ -16,8 +16,7 @@ export type { TerraformVars };
 export function isCloudInput(input: InputText): boolean {
   if (isTerraformFile(input.file) || /\.tfvars$/i.test(input.file)) return true;
   return (
-    (/\.json$/i.test(input.file) || input.file === STDIN_NAME) &&
-    (isDescribe(input) || isTerraformJson(input.text))
+    (/\.json$/i.test(input.file) || input.file === STDIN_NAME) && (isDescribe(input) || isTerraformJson(input.text))
   );
 }
 

@@ -20,9 +20,9 @@ import type { Scope } from "./hcl-eval.js";
 import { isInstance, isList, isObject, UnknownValue, type Value } from "./hcl-value.js";
 import { readAuditFields } from "./terraform-cloud-audit.js";
 import { EKS_TYPES, TerraformEks } from "./terraform-eks.js";
+import { readIpv6Fields } from "./terraform-ipv6.js";
 import { LOAD_BALANCING_TYPES, TerraformLoadBalancing } from "./terraform-load-balancer.js";
 import { type ResourceInstance, syntheticId, type TerraformModule } from "./terraform-module.js";
-import { readIpv6Fields } from "./terraform-ipv6.js";
 import { TerraformTransitGateways, TRANSIT_GATEWAY_TYPES } from "./terraform-transit-gateway.js";
 
 type Site = { readonly file: string; readonly line: number };
