@@ -3,7 +3,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { modelOf, namespace, pod, policy } from "../../../test/support/cluster-fixture.js";
-import { PROBE_PORTS, randomCluster, randomMixedCluster } from "../../../test/support/random-cluster.js";
+import {
+  PROBE_PORTS,
+  randomCluster,
+  randomHostNetworkCluster,
+  randomMixedCluster,
+} from "../../../test/support/random-cluster.js";
 import { evaluateCluster } from "../../analyze/cluster/evaluate-cluster.js";
 import { externalParty, podParty } from "../../analyze/party.js";
 import { buildModel } from "../../load/index.js";
@@ -120,6 +125,16 @@ describe("nftables compiler", () => {
     fc.assert(
       fc.property(randomMixedCluster, (model) => {
         const plan = planLab(model, { name: "mixed" });
+        expect(disagreements(model, plan)).toEqual([]);
+      }),
+      { numRuns: 80, seed: 20261125 },
+    );
+  });
+
+  it("agrees with the reference evaluator when host-network pods are left out of admin policies", () => {
+    fc.assert(
+      fc.property(randomHostNetworkCluster, (model) => {
+        const plan = planLab(model, { name: "hostnet" });
         expect(disagreements(model, plan)).toEqual([]);
       }),
       { numRuns: 80, seed: 20261125 },

@@ -48,6 +48,8 @@ type Group = {
   readonly namespaceLabels: Labels;
   readonly labels: Labels;
   readonly serviceAccount: string;
+  /** Host-network pods: AdminNetworkPolicy/ClusterNetworkPolicy neither select them nor match them as pod peers. */
+  readonly hostNetwork: boolean;
   readonly ports: readonly ContainerPort[];
   /** The named ports, as a key: ingress rules resolve named ports against them. */
   readonly namedKey: string;
@@ -120,7 +122,14 @@ class Compiler {
         .filter((x) => x.name !== undefined)
         .map((x) => `${x.name}/${x.protocol}/${x.port}`)
         .sort();
-      const key = JSON.stringify([pod.namespace, labelsKey(pod.labels), pod.serviceAccount, named, [...member].sort()]);
+      const key = JSON.stringify([
+        pod.namespace,
+        labelsKey(pod.labels),
+        pod.serviceAccount,
+        pod.hostNetwork,
+        named,
+        [...member].sort(),
+      ]);
       let group = byKey.get(key);
       if (group === undefined) {
         group = {
@@ -129,6 +138,7 @@ class Compiler {
           namespaceLabels: model.namespaces.get(pod.namespace)?.labels ?? {},
           labels: pod.labels,
           serviceAccount: pod.serviceAccount,
+          hostNetwork: pod.hostNetwork,
           ports: pod.ports,
           namedKey: named.join(","),
           ips,
@@ -184,6 +194,8 @@ class Compiler {
         ? policy.namespace === group.namespace
         : selectorMatches(policy.namespaceSelector, group.namespaceLabels);
     if (!inScope || !selectorMatches(policy.podSelector, group.labels)) return false;
+    // network-policy-api types: host-network pods are not subjects of AdminNetworkPolicy / ClusterNetworkPolicy.
+    if (policy.excludesHostNetwork === true && group.hostNetwork) return false;
     return policy.serviceAccounts === undefined || policy.serviceAccounts.includes(group.serviceAccount);
   }
 
@@ -296,7 +308,9 @@ class Compiler {
         return namespaces.flatMap((ns) =>
           (this.byNamespace.get(ns) ?? []).filter(
             (g) =>
-              selectorMatches(peer.pods, g.labels) && (accounts === undefined || accounts.includes(g.serviceAccount)),
+              selectorMatches(peer.pods, g.labels) &&
+              (accounts === undefined || accounts.includes(g.serviceAccount)) &&
+              !(peer.excludesHostNetwork === true && g.hostNetwork),
           ),
         );
       }
