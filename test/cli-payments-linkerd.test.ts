@@ -34,7 +34,9 @@ describe("ward on the payments estate with Linkerd (Servers, HTTPRoutes, identit
   it("Prometheus may GET /metrics through a gateway.networking.k8s.io HTTPRoute on the metrics Server, not /api", () => {
     const ok = ward(["explain", EX, ...PROMETHEUS_TO_METRICS, "--method", "GET", "--path", "/metrics"]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/HTTPRoute backend-metrics can match the request at .*10-backend-servers\.yaml:67/);
+    expect(ok.stdout).toMatch(
+      /HTTPRoute backend-metrics rule 1 is selected for GET \/metrics .* at .*10-backend-servers\.yaml:78/,
+    );
     expect(reach(...PROMETHEUS_TO_METRICS, "--method", "GET", "--path", "/api").code).toBe(1);
     expect(reach(...PROMETHEUS_TO_METRICS, "--method", "POST", "--path", "/metrics").code).toBe(1);
   });

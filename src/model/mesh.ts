@@ -101,6 +101,8 @@ export type LinkerdRoute = {
   readonly parents: readonly { readonly namespace: string; readonly name: string }[];
   /** Each rule's matches (ORed); an empty list matches every request. */
   readonly rules: readonly { readonly matches: readonly HttpRouteMatch[]; readonly line: number }[];
+  /** metadata.creationTimestamp (RFC 3339) when the input carries it: it breaks precedence ties between routes. */
+  readonly creationTimestamp?: string;
   readonly source: SourceRef;
 };
 

@@ -2,13 +2,14 @@ import { InputError } from "../../errors/input-error.js";
 import { type Cidr, cidrContains, parseCidr } from "../../model/cidr.js";
 import type { Pod } from "../../model/endpoint.js";
 import { selectorMatches } from "../../model/labels.js";
-import type { HttpRouteMatch, LinkerdMesh, NetworkEntry } from "../../model/mesh.js";
+import type { LinkerdMesh, NetworkEntry } from "../../model/mesh.js";
 import { EMPTY_MESH } from "../../model/mesh.js";
 import type { Model } from "../../model/model.js";
 import type { SourceRef } from "../../model/source-ref.js";
-import type { Request } from "../request.js";
+import { formatRequest } from "../request.js";
 import { type Decision, decision } from "../verdict.js";
 import { linkerdInjection } from "./injection.js";
+import { completions, describeScore, selectRoute } from "./linkerd-route-select.js";
 import type { MeshLayerResult, MeshQuery } from "./mesh-layer.js";
 
 export type LinkerdOptions = {
@@ -71,28 +72,6 @@ function defaultAllows(policy: string, c: Client): { ok: boolean; why: string } 
     default:
       return { ok: false, why: "deny allows no client" };
   }
-}
-
-function pathOk(m: HttpRouteMatch["path"], path: string | undefined): boolean {
-  if (m === undefined || path === undefined) return true;
-  const p = path.replace(/[?#].*$/, "");
-  if (m.type === "Exact") return p === m.value;
-  if (m.type === "RegularExpression") return new RegExp(`^(?:${m.value})$`).test(p);
-  // Gateway API PathPrefix: element-wise prefix ("/foo" matches "/foo" and "/foo/bar", not "/foobar").
-  const prefix = m.value.replace(/\/+$/, "");
-  return prefix === "" || p === prefix || p.startsWith(`${prefix}/`);
-}
-
-/** Can some request with the given attributes match this route match? (Unset attributes can take any value.) */
-function matchPossible(m: HttpRouteMatch, r: Request): boolean {
-  if (!pathOk(m.path, r.path)) return false;
-  if (m.method !== undefined && r.method !== undefined && m.method !== r.method) return false;
-  for (const h of m.headers) {
-    const v = r.headers[h.name];
-    if (v === undefined) continue;
-    if (h.type === "Exact" ? v !== h.value : !new RegExp(`^(?:${h.value})$`).test(v)) return false;
-  }
-  return true;
 }
 
 export function evaluateLinkerd(
@@ -235,11 +214,14 @@ export function evaluateLinkerd(
       (a.server.name === s.name || (a.server.selector !== undefined && selectorMatches(a.server.selector, s.labels))),
   );
   const routes = mesh.routes.filter((r) => r.parents.some((p) => p.namespace === s.namespace && p.name === s.name));
-  const tryAuths = (extra: typeof serverAuths): { ok: boolean; why: string; ref?: SourceRef } | undefined => {
+  const tryAuths = (
+    extra: typeof serverAuths,
+    out: Decision[] = reasons,
+  ): { ok: boolean; why: string; ref?: SourceRef } | undefined => {
     const all = [...serverAuths, ...extra];
     for (const a of all) {
       const r = authOk(a.required);
-      reasons.push(
+      out.push(
         decision(
           `AuthorizationPolicy ${a.name}: ${r.ok ? "authorizes" : "does not authorize"} the client — ${r.why}`,
           a.source,
@@ -249,7 +231,7 @@ export function evaluateLinkerd(
     }
     for (const a of legacy) {
       const ok = saOk(a);
-      reasons.push(
+      out.push(
         decision(`ServerAuthorization ${a.name}: ${ok ? "authorizes" : "does not authorize"} the client`, a.source),
       );
       if (ok) return { ok: true, why: `ServerAuthorization ${a.name} authorizes the client`, ref: a.source };
@@ -278,22 +260,73 @@ export function evaluateLinkerd(
     const r = tryAuths([]);
     return r === undefined ? noAuth() : done(r.ok, r.why, r.ref);
   }
-  // With HTTPRoutes, a request must match one of them; its authorizations are the route's plus the Server's.
-  let anyRoute = false;
-  for (const route of routes) {
-    const possible = route.rules.some(
-      (rule) => rule.matches.length === 0 || rule.matches.some((m) => matchPossible(m, q.request)),
-    );
-    if (!possible) continue;
-    anyRoute = true;
-    reasons.push(decision(`HTTPRoute ${route.name} can match the request`, route.source));
-    const r = tryAuths(
-      mesh.authorizationPolicies.filter(
-        (a) => a.namespace === route.namespace && a.target.kind === "HTTPRoute" && a.target.name === route.name,
+  // With HTTPRoutes, the proxy applies exactly one route rule to a request (the highest precedence; see
+  // linkerd-route-select.ts), and a request no rule matches is refused (404, linkerd2-proxy HttpRouteNotFound).
+  // The selected route's authorizations are its own AuthorizationPolicies followed by the Server's (and the Server's
+  // ServerAuthorizations): linkerd2-proxy server-policy http.rs try_route, mk_authorizations(route, server).
+  const { requests, unsampled } = completions(routes, q.request);
+  const open = requests.length !== 1;
+  const denials: Decision[] = [];
+  const seen = new Set<string>();
+  let denied: { why: string; ref?: SourceRef } | undefined;
+  for (const c of requests) {
+    const shown = formatRequest({ method: c.method, path: c.path, headers: headersOf(c.headers) });
+    const sel = selectRoute(routes, c);
+    if (sel === undefined) {
+      if (!seen.has("")) {
+        seen.add("");
+        denials.push(decision(`no HTTPRoute rule of Server ${s.name} matches ${shown} (404)`, s.source));
+      }
+      denied ??= { why: `no HTTPRoute of Server ${s.name} matches the request`, ref: s.source };
+      continue;
+    }
+    const key = `${sel.route.namespace}/${sel.route.name}#${sel.rule}`;
+    if (open && seen.has(key)) continue;
+    seen.add(key);
+    const out: Decision[] = [];
+    const line = sel.route.rules[sel.rule]?.line ?? sel.route.source.line;
+    out.push(
+      decision(
+        `HTTPRoute ${sel.route.name} rule ${sel.rule + 1} is selected for ${shown} (${describeScore(sel.score)})${
+          sel.losers.length === 0
+            ? ""
+            : `; it wins over ${sel.losers.map((l) => `HTTPRoute ${l.route.name} (${l.why})`).join(", ")}`
+        }`,
+        { ...sel.route.source, line },
       ),
     );
-    if (r?.ok) return done(true, `${r.why} on HTTPRoute ${route.name}`, r.ref);
+    const r = tryAuths(
+      mesh.authorizationPolicies.filter(
+        (a) => a.namespace === sel.route.namespace && a.target.kind === "HTTPRoute" && a.target.name === sel.route.name,
+      ),
+      out,
+    );
+    if (r?.ok) {
+      reasons.push(...out);
+      return done(true, `${r.why} on HTTPRoute ${sel.route.name}`, r.ref);
+    }
+    denials.push(...out);
+    denied ??= {
+      why:
+        r === undefined
+          ? `no authorization targets HTTPRoute ${sel.route.name} or Server ${s.name}`
+          : `no authorization of the selected HTTPRoute ${sel.route.name} admits the client`,
+      ref: sel.route.source,
+    };
   }
-  if (!anyRoute) return done(false, `no HTTPRoute of Server ${s.name} matches the request`, s.source);
-  return done(false, "no authorization of a matching route admits the client", s.source);
+  reasons.push(...denials);
+  if (unsampled.length > 0)
+    reasons.push(
+      decision(
+        `Ward could not build a request for RegularExpression ${unsampled.join(", ")}: a rule only it matches was not tried`,
+      ),
+    );
+  const d = denied ?? { why: `no HTTPRoute of Server ${s.name} matches the request`, ref: s.source };
+  return done(false, open && seen.size > 1 ? `no request is admitted (first: ${d.why})` : d.why, d.ref);
+}
+
+function headersOf(h: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = v;
+  return out;
 }

@@ -24,7 +24,9 @@ export type CompleteRequest = {
  * - No Server selects the pod's port: the default policy (pod annotation, else namespace annotation, else the cluster's).
  * - A Server selects it: the client needs an authorization (AuthorizationPolicy on the Server, its namespace or a
  *   matching route, or a ServerAuthorization); none at all → the Server's accessPolicy, deny when unset.
- * - With HTTPRoutes on an HTTP Server, a request matching no route is denied.
+ * - With HTTPRoutes on an HTTP Server, exactly one route rule applies (highest precedence: path characters, then a
+ *   method match, then header matches; ties by creationTimestamp, name, rule order); only its route's authorizations
+ *   and the Server's count. A request matching no route is denied.
  * Overlapping Servers are an error; the reference answers "error".
  */
 export function referenceLinkerd(
@@ -112,24 +114,38 @@ export function referenceLinkerd(
     );
   };
 
-  const routeMatches = (m: HttpRouteMatch): boolean => {
-    if (m.method !== undefined && m.method !== request.method) return false;
+  // A match's precedence when it matches: [path characters, method named (1/0), header matches]
+  // (linkerd2-proxy http-route RequestMatch/PathMatch); no path counts as the prefix "/".
+  const routeScore = (m: HttpRouteMatch): number[][] => {
+    if (m.method !== undefined && m.method !== request.method) return [];
+    let len = 1;
     if (m.path !== undefined) {
       const { type, value } = m.path;
-      if (type === "Exact" && request.path !== value) return false;
-      if (type === "RegularExpression" && !new RegExp(`^(?:${value})$`).test(request.path)) return false;
+      if (type === "Exact") {
+        if (request.path !== value) return [];
+        len = value.length;
+      }
+      if (type === "RegularExpression") {
+        if (!new RegExp(`^(?:${value})$`).test(request.path)) return [];
+        len = request.path.length;
+      }
       if (type === "PathPrefix") {
         // Gateway API: a prefix matches whole path elements.
         const prefix = value.endsWith("/") ? value.slice(0, -1) : value;
-        if (!(prefix === "" || request.path === prefix || request.path.startsWith(`${prefix}/`))) return false;
+        if (!(prefix === "" || request.path === prefix || request.path.startsWith(`${prefix}/`))) return [];
+        len = Math.max(prefix.length, 1);
       }
     }
     for (const h of m.headers) {
       const v = request.headers[h.name];
-      if (v === undefined) return false;
-      if (h.type === "Exact" ? v !== h.value : !new RegExp(`^(?:${h.value})$`).test(v)) return false;
+      if (v === undefined) return [];
+      if (h.type === "Exact" ? v !== h.value : !new RegExp(`^(?:${h.value})$`).test(v)) return [];
     }
-    return true;
+    return [[len, m.method === undefined ? 0 : 1, m.headers.length]];
+  };
+  const greater = (a: number[], b: number[]): boolean => {
+    for (let i = 0; i < a.length; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+    return false;
   };
 
   const routes = (mesh?.routes ?? []).filter((r) =>
@@ -137,16 +153,26 @@ export function referenceLinkerd(
   );
   const http = s.proxyProtocol !== "opaque" && s.proxyProtocol !== "TLS";
   if (http && routes.length > 0) {
-    const matching = routes.filter((r) =>
-      r.rules.some((rule) => rule.matches.length === 0 || rule.matches.some(routeMatches)),
-    );
-    if (matching.length === 0) return false;
-    return matching.some((r) => {
-      const onRoute = (mesh?.authorizationPolicies ?? []).filter(
-        (a) => a.namespace === r.namespace && a.target.kind === "HTTPRoute" && a.target.name === r.name,
-      );
-      return [...onServer, ...onRoute].some((a) => policyAuthorizes(a.required)) || legacy.some(legacyAuthorizes);
+    // Exactly one rule applies: the best-scoring one; ties go to the control plane's route order (creationTimestamp
+    // present first, oldest first, then name), then rule order (linkerd2-proxy http-route `find`).
+    const ordered = [...routes].sort((a, b) => {
+      const ta = a.creationTimestamp === undefined ? Number.POSITIVE_INFINITY : Date.parse(a.creationTimestamp);
+      const tb = b.creationTimestamp === undefined ? Number.POSITIVE_INFINITY : Date.parse(b.creationTimestamp);
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
     });
+    let best: { route: (typeof routes)[number]; score: number[] } | undefined;
+    for (const r of ordered)
+      for (const rule of r.rules) {
+        const scores = rule.matches.length === 0 ? [[1, 0, 0]] : rule.matches.flatMap(routeScore);
+        for (const score of scores) if (best === undefined || greater(score, best.score)) best = { route: r, score };
+      }
+    if (best === undefined) return false;
+    const chosen = best.route;
+    const onRoute = (mesh?.authorizationPolicies ?? []).filter(
+      (a) => a.namespace === chosen.namespace && a.target.kind === "HTTPRoute" && a.target.name === chosen.name,
+    );
+    return [...onServer, ...onRoute].some((a) => policyAuthorizes(a.required)) || legacy.some(legacyAuthorizes);
   }
   if (onServer.length === 0 && legacy.length === 0) return policyAllows(s.accessPolicy ?? "deny");
   return onServer.some((a) => policyAuthorizes(a.required)) || legacy.some(legacyAuthorizes);

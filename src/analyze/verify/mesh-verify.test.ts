@@ -158,15 +158,18 @@ describe("verify at the Linkerd mesh layer", () => {
     expect(exact.diffs).toEqual([]);
   });
 
-  it("a request two HTTPRoutes match is undecidable: the most specific route decides (Gateway API precedence)", () => {
+  it("a request two HTTPRoutes match is decided by the one Linkerd selects: the exact route's policy denies web", () => {
+    // /api/admin: the Exact route (10 characters) beats the PathPrefix /api (4) and only ops may use it.
     const admin = route("{ path: { type: Exact, value: /api/admin } }")
       .replaceAll("api-route", "admin-route")
-      .replace("api-route-web", "admin-route-web");
+      .replace("name: web, namespace: shop", "name: ops, namespace: shop");
     const m = modelOf(LINKERD, ...PODS, server, route("{ path: { type: PathPrefix, value: /api } }"), admin);
     const { diffs, notes } = meshDiffs(m, intent(`    http: { paths: ["/api", "/api/*"] }`));
-    expect(diffs).toEqual([]);
-    expect(notes.map((n) => n.kind)).toEqual(["undecidable"]);
-    expect(notes[0]?.message).toContain("/api/admin matches HTTPRoutes shop/api-route");
+    expect(notes).toEqual([]);
+    expect(diffs.map((d) => [d.kind, d.what?.split(" with")[0]])).toEqual([["missing", "x /api/admin"]]);
+    const why = diffs[0]?.samples[0]?.decidedBy.map((d) => d.why).join("\n");
+    expect(why).toContain("HTTPRoute admin-route rule 1 is selected for x /api/admin");
+    expect(why).toContain("wins over HTTPRoute api-route (its path match is shorter (4 < 10 characters))");
   });
 
   it("a RegularExpression path match is reported undecidable, not guessed", () => {

@@ -2,7 +2,7 @@ import type { IntentPath } from "../../intent/intent.js";
 import { type Cidr, cidrContains, formatAddress, parseCidr } from "../../model/cidr.js";
 import type { Pod, Workload } from "../../model/endpoint.js";
 import { selectorMatches } from "../../model/labels.js";
-import { EMPTY_MESH, type LinkerdRoute } from "../../model/mesh.js";
+import { EMPTY_MESH } from "../../model/mesh.js";
 import type { Model } from "../../model/model.js";
 import { istioInjection, linkerdInjection } from "../mesh/injection.js";
 import {
@@ -435,7 +435,7 @@ function linkerdPatterns(
   model: Model,
   server: Pod,
   port: number,
-): { paths: string[]; methods: string[]; routes: readonly LinkerdRoute[]; undecidable?: string } {
+): { paths: string[]; methods: string[]; undecidable?: string } {
   const l = (model.mesh ?? EMPTY_MESH).linkerd;
   // The Servers that select this pod's port (as linkerd-evaluate.ts picks them): only their routes decide here.
   const servers = l.servers.filter(
@@ -457,7 +457,6 @@ function linkerdPatterns(
           return {
             paths,
             methods,
-            routes,
             undecidable: `HTTPRoute ${r.namespace}/${r.name} (${r.source.file}:${rule.line}) matches on headers`,
           };
         if (m.path === undefined) continue;
@@ -465,7 +464,6 @@ function linkerdPatterns(
           return {
             paths,
             methods,
-            routes,
             undecidable: `HTTPRoute ${r.namespace}/${r.name} (${r.source.file}:${rule.line}) matches paths by RegularExpression ${m.path.value}`,
           };
         if (m.path.type === "Exact") paths.push(m.path.value);
@@ -475,23 +473,7 @@ function linkerdPatterns(
           paths.push(v === "" ? "/" : v, `${v}/*`);
         }
       }
-  return { paths, methods, routes };
-}
-
-/** Does one of the route's rules match this request (path and method; header matches are undecidable earlier)? */
-function routeMatches(route: LinkerdRoute, r: Request): boolean {
-  return route.rules.some(
-    (rule) =>
-      rule.matches.length === 0 ||
-      rule.matches.some((m) => {
-        if (m.method !== undefined && m.method !== r.method) return false;
-        if (m.path === undefined || r.path === undefined) return true;
-        if (m.path.type === "Exact") return r.path === m.path.value;
-        // Gateway API PathPrefix: element-wise.
-        const prefix = m.path.value.replace(/\/+$/, "");
-        return prefix === "" || r.path === prefix || r.path.startsWith(`${prefix}/`);
-      }),
-  );
+  return { paths, methods };
 }
 
 function linkerdChecks(ctx: PairContext): Check[] {
@@ -532,19 +514,7 @@ function linkerdChecks(ctx: PairContext): Check[] {
   const methods = candidates("method", atoms).filter((m): m is string => m !== undefined);
   const paths = candidates("path", atoms).filter((p): p is string => p !== undefined);
   const requests: Request[] = methods.flatMap((method) => paths.map((path) => ({ method, path, headers: {} })));
-  // Gateway API: a request two HTTPRoutes match is handled by the most specific one only, which the Linkerd evaluator
-  // does not model (it accepts any matching route): such a request is undecidable, not guessed.
-  for (const r of requests) {
-    const both = pats.routes.filter((route) => routeMatches(route, r));
-    if (both.length > 1) {
-      for (const p of ctx.paths)
-        ctx.note(
-          p.path,
-          `undecidable at the mesh layer: ${formatRequest(r)} matches HTTPRoutes ${both.map((x) => `${x.namespace}/${x.name} (${x.source.file}:${x.source.line})`).join(" and ")}; the most specific one decides (Gateway API precedence)`,
-        );
-      return out;
-    }
-  }
+  // A request several HTTPRoutes match is decided by the one rule Linkerd selects (linkerd-route-select.ts).
   const names = (v: Variant) => ctx.paths.filter((r) => admits(r.path, v, undefined)).map((r) => r.path.name);
   const intended = (v: Variant, r: Request) =>
     ctx.paths.some((p) => admits(p.path, v, undefined) && httpMatches(p.path, r));

@@ -380,10 +380,19 @@ function linkerdRoute(
       };
     }),
   }));
+  // Exported manifests (kubectl get -o yaml) carry it; it breaks route precedence ties (linkerd-evaluate.ts).
+  const ts = (obj.value as { metadata?: { creationTimestamp?: unknown } } | undefined)?.metadata?.creationTimestamp;
   return {
     kind: "HTTPRoute",
     identity,
-    value: { namespace: ns, name: identity.name, parents, rules, source: identity.ref },
+    value: {
+      namespace: ns,
+      name: identity.name,
+      parents,
+      rules,
+      ...(typeof ts === "string" && !Number.isNaN(Date.parse(ts)) ? { creationTimestamp: ts } : {}),
+      source: identity.ref,
+    },
   };
 }
 
