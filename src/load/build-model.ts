@@ -28,7 +28,7 @@ import { classify, isControllerKind } from "./k8s/kinds.js";
 import { type ApiObjectRef, apiObjectRef, isMeshApiGroup } from "./k8s/mesh-api-objects.js";
 import type { Identity } from "./k8s/metadata.js";
 import { buildNamespaces, loadNamespace, type NamespaceReference } from "./k8s/namespaces.js";
-import type { NodeInfo } from "./k8s/nodes.js";
+import { type NodeInfo, warnNodeEntities } from "./k8s/nodes.js";
 import { collectObjects, type RawObject, stripNulls } from "./k8s/objects.js";
 import { loadNetworkPolicy } from "./k8s/policies.js";
 import { loadService, loadServiceAccount } from "./k8s/services.js";
@@ -150,6 +150,7 @@ export function buildModel(inputs: InputText[]): Model {
     namespaces: namespaceMap,
     nodes,
   });
+  warnNodeEntities(resolved, nodes, diag);
   if (diag.problems.length > 0) throw new InputError(diag.problems);
   return {
     namespaces: namespaceMap,
@@ -166,6 +167,9 @@ export function buildModel(inputs: InputText[]): Model {
     annotations: auditKinds.annotations,
     ...(meshItems.length > 0 ? { mesh: buildMesh(meshItems, diag) } : {}),
     ...(edges.length > 0 ? { edges: edgeObjects(edges) } : {}),
+    ...(nodes.length > 0
+      ? { nodes: nodes.map((n) => ({ name: n.name, addresses: n.addresses.map((a) => a.cidr) })) }
+      : {}),
   };
 }
 

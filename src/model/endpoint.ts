@@ -22,6 +22,8 @@ export type Pod = {
   readonly ports: readonly ContainerPort[];
   readonly serviceAccount: string;
   readonly hostNetwork: boolean;
+  /** spec.nodeName: the Node the pod runs on, when the input says (Cilium's host / remote-node entities). */
+  readonly nodeName?: string;
   /** Container and init-container images, as written. */
   readonly images?: readonly string[];
   /** Id of the workload this pod belongs to: `<namespace>/<name>`. */

@@ -1,4 +1,5 @@
 import type { ImageVerification } from "./admission.js";
+import type { Cidr } from "./cidr.js";
 import type { CloudModel } from "./cloud.js";
 import type { EdgeObjects } from "./edges.js";
 import type { Namespace, Pod, Workload } from "./endpoint.js";
@@ -40,6 +41,9 @@ export type Warning = {
   readonly line: number;
 };
 
+/** A Node of the input: its name and the IP addresses of its status.addresses (InternalIP, ExternalIP, …). */
+export type ClusterNode = { readonly name: string; readonly addresses: readonly Cidr[] };
+
 /** The one normalized form every source format is reduced to. */
 export type Model = {
   readonly namespaces: ReadonlyMap<string, Namespace>;
@@ -65,4 +69,6 @@ export type Model = {
   readonly edges?: EdgeObjects;
   /** The mesh layer (Istio, Linkerd); undefined when the input has no mesh objects. */
   readonly mesh?: MeshModel;
+  /** The Nodes of the input (Cilium's host / remote-node / cluster entities); undefined when the input has none. */
+  readonly nodes?: readonly ClusterNode[];
 };

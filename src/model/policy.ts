@@ -14,9 +14,11 @@ export type NamespaceScope =
 export type IpBlock = { readonly cidr: Cidr; readonly except: readonly Cidr[] };
 
 /**
- * Reserved identities (Cilium entities). Ward's parties are pods (`cluster`) and addresses or names outside the
- * cluster (`world`); `all` is both. The others name things Ward does not model (nodes, the API server, …): a peer
- * with only those never matches a pod or an external address.
+ * Reserved identities (Cilium entities, docs.cilium.io "Entities Based"). Ward's parties are pods and addresses or
+ * names. A pod is `cluster`. An address of a Node of the input is `host` when it is the node of the pod the policy
+ * selects, `remote-node` when it is another node (undecidable, so no match, when the pod's spec.nodeName is not
+ * given), and `cluster`; any other address or name is `world`. `all` is everything. The others name things Ward does
+ * not model (the API server, health, …): they never match (the loader warns).
  */
 export const ENTITIES = [
   "world",

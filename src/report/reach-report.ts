@@ -48,7 +48,9 @@ function ruleLine(r: RuleOutcome, direction: string): string {
       : r.l7 === undefined
         ? ""
         : `; L7: request ${r.l7}`;
-  const verdict = r.matched ? `→ ${VERB[r.action]}` : "→ no match";
+  const verdict = r.matched
+    ? `→ ${VERB[r.action]}`
+    : `→ no match${r.undecided === undefined ? "" : ` (${r.undecided})`}`;
   const peerLine = r.peer !== undefined && r.peer !== "any" ? ` (line ${r.peer.line})` : "";
   const portLine =
     r.port !== undefined && r.port !== "all" && r.port.line !== undefined ? ` (line ${r.port.line})` : "";

@@ -1,9 +1,10 @@
 import type { Cidr } from "../../model/cidr.js";
 import { selectorMatches } from "../../model/labels.js";
-import type { Model } from "../../model/model.js";
+import type { ClusterNode, Model } from "../../model/model.js";
 import {
   type ClusterPolicy,
   type Direction,
+  type Entity,
   fqdnMatches,
   orderedPolicies,
   type Peer,
@@ -47,6 +48,8 @@ export type RuleOutcome = {
   readonly matched: boolean;
   /** For an external range, the addresses this rule's peers cover (when its ports match). */
   readonly covered?: AddressRanges;
+  /** Why a peer could not be decided (and so did not match), e.g. a host entity when the pod's node is unknown. */
+  readonly undecided?: string;
 };
 
 export type PolicyOutcome = {
@@ -179,22 +182,87 @@ function peerMatchesName(peer: Peer, name: string): boolean {
   }
 }
 
-export function peerMatches(peer: Peer, other: Party): boolean {
+/**
+ * Where the connection's policed end runs, for Cilium's node entities: the input's Nodes and the node of the pod
+ * the policy selects (spec.nodeName; undefined when the input does not say).
+ */
+export type NodeContext = { readonly nodes: readonly ClusterNode[]; readonly podNode: string | undefined };
+
+const NO_NODES: NodeContext = { nodes: [], podNode: undefined };
+
+export const UNDECIDABLE_NODE = "undecidable: the pod's node is not in the input";
+
+/** The Node one of whose addresses covers the whole range (ranges are split at node addresses first). */
+export function nodeAt(range: Cidr, nodes: readonly ClusterNode[]): ClusterNode | undefined {
+  return nodes.find((n) =>
+    n.addresses.some((a) => a.family === range.family && a.start <= range.start && range.end <= a.end),
+  );
+}
+
+/**
+ * Cilium entities for an address that is a Node's (docs.cilium.io "Entities Based"): `host` is the node the selected
+ * pod runs on, `remote-node` any other node, `cluster` and `all` every node; a node is never `world`. Undefined: the
+ * pod's node is unknown, so host / remote-node cannot be decided.
+ */
+function entityMatchesNode(entity: Entity, node: ClusterNode, ctx: NodeContext): boolean | undefined {
+  switch (entity) {
+    case "cluster":
+    case "all":
+      return true;
+    case "host":
+    case "remote-node":
+      if (ctx.podNode === undefined) return undefined;
+      return (ctx.podNode === node.name) === (entity === "host");
+    default:
+      return false;
+  }
+}
+
+/** Like peerMatches, and says when a peer could not be decided (it then does not match). */
+function peerDecision(peer: Peer, other: Party, ctx: NodeContext): boolean | undefined {
+  if (other.kind === "external" && ctx.nodes.length > 0) {
+    const node = nodeAt(other.range, ctx.nodes);
+    if (node !== undefined) {
+      if (peer.kind === "entity") return entityMatchesNode(peer.entity, node, ctx);
+      // Cilium CIDR rules do not select node addresses (default policy-cidr-match-mode: "", not "nodes").
+      if (peer.kind === "ipBlock" && peer.externalOnly === true) return false;
+    }
+  }
+  return peerMatches(peer, other);
+}
+
+export function peerMatches(peer: Peer, other: Party, ctx: NodeContext = NO_NODES): boolean {
+  if (ctx !== NO_NODES) return peerDecision(peer, other, ctx) === true;
   if (other.kind === "pod") return peerMatchesPod(peer, other);
   if (other.kind === "external") return peerMatchesRange(peer, other.range);
   return peerMatchesName(peer, other.name);
 }
 
-function ruleOutcome(rule: PolicyRule, other: Party, conn: Connection, destination: Party): RuleOutcome {
+function ruleOutcome(
+  rule: PolicyRule,
+  other: Party,
+  conn: Connection,
+  destination: Party,
+  ctx: NodeContext,
+): RuleOutcome {
   const destinationPorts = destination.kind === "pod" ? destination.pod.ports : [];
   const port: "all" | PortSpec | undefined =
     rule.ports === "all"
       ? "all"
       : rule.ports.find((spec) => portSpecMatches(spec, conn.port, conn.protocol, destinationPorts));
-  const peer: "any" | Peer | undefined = rule.peers === "any" ? "any" : rule.peers.find((p) => peerMatches(p, other));
+  let undecided = false;
+  const peer: "any" | Peer | undefined =
+    rule.peers === "any"
+      ? "any"
+      : rule.peers.find((p) => {
+          const d = peerDecision(p, other, ctx);
+          if (d === undefined) undecided = true;
+          return d === true;
+        });
   const base = { rule: rule.source, action: rule.action, peer, port };
-  if (peer === undefined || port === undefined) return { ...base, matched: false };
-  const notPeer = rule.notPeers?.find((p) => peerMatches(p, other));
+  if (peer === undefined || port === undefined)
+    return { ...base, ...(undecided && peer === undefined ? { undecided: UNDECIDABLE_NODE } : {}), matched: false };
+  const notPeer = rule.notPeers?.find((p) => peerDecision(p, other, ctx) === true);
   if (notPeer !== undefined) return { ...base, excludedBy: notPeer, matched: false };
   const notPort = rule.notPorts?.find((spec) => portSpecMatches(spec, conn.port, conn.protocol, destinationPorts));
   if (notPort !== undefined) return { ...base, excludedBy: notPort, matched: false };
@@ -214,6 +282,7 @@ function decideDirection(
   other: Party,
   conn: Connection,
   destination: Party,
+  ctx: NodeContext,
 ): Evaluated {
   const policies: PolicyOutcome[] = [];
   const passedBy: RuleOutcome[] = [];
@@ -227,7 +296,7 @@ function decideDirection(
     for (; i < selecting.length && (selecting[i] as ClusterPolicy).tier === tier; i++) {
       const policy = selecting[i] as ClusterPolicy;
       if (policy.isolates[direction]) isolating.push(policy.source);
-      const rules = (policy[direction] ?? []).map((rule) => ruleOutcome(rule, other, conn, destination));
+      const rules = (policy[direction] ?? []).map((rule) => ruleOutcome(rule, other, conn, destination, ctx));
       policies.push({ policy: policy.source, tier: tier.name, isolates: policy.isolates[direction], rules });
       if (decidedBy !== undefined || passed) continue;
       for (const r of rules) {
@@ -269,14 +338,17 @@ function evaluateDirection(
   if (self.kind !== "pod") return unpoliced(direction);
   const destination = direction === "egress" ? other : self;
   const selecting = orderedPolicies(model.policies).filter((p) => p[direction] !== undefined && policySelects(p, self));
-  if (other.kind !== "external") return decideDirection(selecting, direction, other, conn, destination);
-  // An external range: decide each part no policy boundary splits; allowed only when every part is.
-  const parts = splitRange(other.range, boundaries(selecting, direction));
+  const ctx: NodeContext = { nodes: model.nodes ?? [], podNode: self.pod.nodeName };
+  if (other.kind !== "external") return decideDirection(selecting, direction, other, conn, destination, ctx);
+  // An external range: decide each part no policy boundary (nor a Node's address) splits; allowed only when every
+  // part is.
+  const nodeAddresses = ctx.nodes.flatMap((n) => n.addresses);
+  const parts = splitRange(other.range, [...boundaries(selecting, direction), ...nodeAddresses]);
   let allowedRanges: AddressRanges = [];
   let firstDenied: Evaluated | undefined;
   let first: Evaluated | undefined;
   for (const part of parts) {
-    const outcome = decideDirection(selecting, direction, { kind: "external", range: part }, conn, destination);
+    const outcome = decideDirection(selecting, direction, { kind: "external", range: part }, conn, destination, ctx);
     first ??= outcome;
     if (outcome.allowed) allowedRanges = unionRanges(allowedRanges, [[part.start, part.end]]);
     else firstDenied ??= outcome;

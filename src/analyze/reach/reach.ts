@@ -143,7 +143,9 @@ function directionReasons(d: DirectionOutcome, who: string, other: string, what:
         n === 0
           ? `it has no ${d.direction} rules`
           : `none of its ${n} ${d.direction} rule${n === 1 ? "" : "s"} allows ${other} on ${what}`;
-      return decision(`${verb} ${who} denied: this policy isolates it and ${rules}${partial}`, ref);
+      const undecided = p?.rules.find((r) => r.undecided !== undefined)?.undecided;
+      const why = undecided === undefined ? "" : ` (${undecided})`;
+      return decision(`${verb} ${who} denied: this policy isolates it and ${rules}${why}${partial}`, ref);
     }),
   ];
 }

@@ -128,6 +128,9 @@ type Ctx = {
   readonly ref: ClusterPolicy["source"];
 };
 
+/** The entities Ward evaluates (the others warn): pods, Nodes of the input, addresses outside the cluster. */
+const NODE_AND_CLUSTER_ENTITIES: readonly string[] = ["world", "cluster", "host", "remote-node", "all"];
+
 /** A Cilium label key without its source prefix (`k8s:`, `any:`). */
 function stripSource(key: string): string {
   const m = /^(k8s|any):(.*)$/.exec(key);
@@ -252,6 +255,15 @@ function peersOf(rule: Rule, direction: Direction, path: Path, ctx: Ctx): Peer[]
       ctx.diag.error("invalid-entity", `unknown entity "${e}": must be one of ${ENTITIES.join(", ")}`, ctx.site, at);
       return;
     }
+    // Ward models pods, Nodes (host, remote-node) and addresses outside the cluster (world); these name parties it
+    // does not know (the API server, Cilium's health / init / ingress endpoints, unmanaged pods): they match nothing.
+    if (!NODE_AND_CLUSTER_ENTITIES.includes(e))
+      ctx.diag.warn(
+        "entity-not-evaluated",
+        `entity "${e}" is not evaluated: Ward does not know which parties it names, so it matches nothing`,
+        ctx.site,
+        at,
+      );
     peers.push({ kind: "entity", entity: e as Entity, line: ctx.obj.locator.lineOf(at) });
   });
   if (direction === "egress")

@@ -111,3 +111,27 @@ export function resolveNodePeers(
     return { ...policy, ...(ingress === undefined ? {} : { ingress }), ...(egress === undefined ? {} : { egress }) };
   });
 }
+
+/**
+ * Cilium's host and remote-node entities name Nodes: with no Node in the input no address is a node's, so such a peer
+ * matches nothing. Each rule with one gets a warning.
+ */
+export function warnNodeEntities(
+  policies: readonly ClusterPolicy[],
+  nodes: readonly NodeInfo[],
+  diag: Diagnostics,
+): void {
+  if (nodes.length > 0) return;
+  for (const policy of policies)
+    for (const r of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+      if (r.peers === "any") continue;
+      for (const peer of r.peers)
+        if (peer.kind === "entity" && (peer.entity === "host" || peer.entity === "remote-node"))
+          diag.warnings.push({
+            code: "node-entity-not-evaluated",
+            message: `entity "${peer.entity}": the input has no Node objects, so it matches no address in the analysis`,
+            file: r.source.file,
+            line: peer.line,
+          });
+    }
+}

@@ -9,6 +9,8 @@ export type PodSpecInfo = {
   readonly ports: readonly ContainerPort[];
   readonly serviceAccount: string;
   readonly hostNetwork: boolean;
+  /** spec.nodeName: the Node the pod runs on (set by the scheduler), when the input says. */
+  readonly nodeName?: string;
   readonly images: readonly string[];
 };
 
@@ -56,6 +58,7 @@ export function readPodSpec(spec: PodSpecData | undefined, diag: Diagnostics, si
     // serviceAccount is the deprecated alias of serviceAccountName.
     serviceAccount: spec?.serviceAccountName || spec?.serviceAccount || "default",
     hostNetwork: spec?.hostNetwork ?? false,
+    ...(spec?.nodeName ? { nodeName: spec.nodeName } : {}),
     images: [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].flatMap((c) => (c.image ? [c.image] : [])),
   };
 }

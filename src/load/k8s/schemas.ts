@@ -118,6 +118,7 @@ export const podSpec = z.strictObject({
   hostNetwork: z.boolean().optional(),
   serviceAccountName: z.string().optional(),
   serviceAccount: z.string().optional(),
+  nodeName: z.string().optional(),
   ...anyFields(
     "volumes",
     "ephemeralContainers",
@@ -127,7 +128,6 @@ export const podSpec = z.strictObject({
     "dnsPolicy",
     "nodeSelector",
     "automountServiceAccountToken",
-    "nodeName",
     "hostPID",
     "hostIPC",
     "shareProcessNamespace",

@@ -260,6 +260,7 @@ export function buildWorkloads(
         ports: m.spec.ports,
         serviceAccount: m.spec.serviceAccount,
         hostNetwork: m.spec.hostNetwork,
+        ...(m.spec.nodeName === undefined ? {} : { nodeName: m.spec.nodeName }),
         images: m.spec.images,
         workload: id,
         fromTemplate: false,
