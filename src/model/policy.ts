@@ -66,7 +66,7 @@ export type Peer =
       readonly learnedFromDnsAnswers?: boolean;
       readonly line: number;
     }
-  /** Nodes by label: Ward has no Node objects, so this peer never matches (the loader warns). */
+  /** Nodes by label: the loader adds one ipBlock peer per address of each selected Node object (src/load/k8s/nodes.ts); the peer itself matches nothing. */
   | { readonly kind: "nodes"; readonly selector: LabelSelector; readonly line: number };
 
 /** What a matching rule does. `log` records and goes on; `pass` skips the rest of the tier. */
