@@ -99,6 +99,30 @@ export type ListenerBehind = {
   readonly hopUnknown?: string;
 };
 
+/** A registered target a listener forwards to: its target group, its interfaces, and the port it receives on. */
+export type ForwardedTarget = {
+  readonly group: TargetGroup;
+  readonly interfaces: NetworkInterface[];
+  readonly port: number;
+};
+
+/** Every target a listener's forward actions reach (redirect and fixed-response forward nothing). */
+export function forwardedTargets(cloud: CloudModel, l: LbListener): ForwardedTarget[] {
+  const out: ForwardedTarget[] = [];
+  for (const a of l.actions) {
+    if (a.type !== "forward") continue;
+    for (const gid of a.targetGroupIds) {
+      const group = cloud.targetGroups?.find((g) => g.id === gid);
+      if (!group) continue;
+      for (const t of group.targets) {
+        const port = t.port ?? (group.port !== undefined && !isUnknown(group.port) ? group.port : undefined);
+        if (port !== undefined) out.push({ group, interfaces: targetInterfaces(cloud, group, t.targetId), port });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * What an internet-facing load balancer forwards to one resource: a listener the internet reaches (on `exposed`
  * ports) whose forward action names a target group in which the resource is registered, on the target group's port
@@ -121,47 +145,40 @@ export function behindListeners(
   for (const l of listeners) {
     if (isUnknown(l.port)) continue;
     const port = l.port;
+    const targets = forwardedTargets(cloud, l);
     for (const protocol of listenerProtocols(l.protocol)) {
       const reached = exposed.some((e) => e.protocol === protocol && e.ports.some(([a, b]) => a <= port && port <= b));
       if (!reached) continue;
-      for (const a of l.actions) {
-        if (a.type !== "forward") continue;
-        for (const gid of a.targetGroupIds) {
-          const group = cloud.targetGroups?.find((g) => g.id === gid);
-          if (!group) continue;
-          for (const t of group.targets) {
-            const enis = targetInterfaces(cloud, group, t.targetId).filter((e) => target.includes(e));
-            const tport = t.port ?? (group.port !== undefined && !isUnknown(group.port) ? group.port : undefined);
-            if (enis.length === 0 || tport === undefined) continue;
-            // The LB → target hop: allowed, or unknown (said, with the hop that cannot be decided), else not behind.
-            let unknown: string | undefined;
-            const ok = lb.enis.some((from) =>
-              enis.some((to) => {
-                const f = eniParty(cloud, from);
-                const d = eniParty(cloud, to);
-                if (!f || !d) return false;
-                const r = evaluatePath(cloud, f, d, protocol, tport);
-                if (r.status === "unknown") {
-                  const h = r.hops.find((x) => x.status === "unknown");
-                  unknown ??= h ? `${h.step}: ${h.why}` : "a hop cannot be decided";
-                }
-                return r.status === "allow";
-              }),
-            );
-            if (!ok && unknown === undefined) continue;
-            const key = `${protocol}/${tport}${ok ? "" : "?"}`;
-            const entry = found.get(key) ?? {
-              protocol,
-              port: tport,
-              listenerPorts: new Set(),
-              groups: new Set(),
-              ...(ok ? {} : { unknown }),
-            };
-            entry.listenerPorts.add(port);
-            entry.groups.add(group.name);
-            found.set(key, entry);
-          }
-        }
+      for (const { group, interfaces, port: tport } of targets) {
+        const enis = interfaces.filter((e) => target.includes(e));
+        if (enis.length === 0) continue;
+        // The LB → target hop: allowed, or unknown (said, with the hop that cannot be decided), else not behind.
+        let unknown: string | undefined;
+        const ok = lb.enis.some((from) =>
+          enis.some((to) => {
+            const f = eniParty(cloud, from);
+            const d = eniParty(cloud, to);
+            if (!f || !d) return false;
+            const r = evaluatePath(cloud, f, d, protocol, tport);
+            if (r.status === "unknown") {
+              const h = r.hops.find((x) => x.status === "unknown");
+              unknown ??= h ? `${h.step}: ${h.why}` : "a hop cannot be decided";
+            }
+            return r.status === "allow";
+          }),
+        );
+        if (!ok && unknown === undefined) continue;
+        const key = `${protocol}/${tport}${ok ? "" : "?"}`;
+        const entry = found.get(key) ?? {
+          protocol,
+          port: tport,
+          listenerPorts: new Set(),
+          groups: new Set(),
+          ...(ok ? {} : { unknown }),
+        };
+        entry.listenerPorts.add(port);
+        entry.groups.add(group.name);
+        found.set(key, entry);
       }
     }
   }

@@ -6,7 +6,7 @@ import type { IngressObject } from "../../model/edges.js";
 import type { Model, Service, ServicePort } from "../../model/model.js";
 import type { Protocol } from "../../model/ports.js";
 import { type CloudExposure, type Control, controls } from "../cloud/cloud-exposure.js";
-import { listenersOf, targetInterfaces } from "../cloud/listeners.js";
+import { forwardedTargets, listenersOf } from "../cloud/listeners.js";
 import { eniParty, evaluatePath, internetParty, type PathResult } from "../cloud/path.js";
 import { evaluateCluster } from "../cluster/evaluate-cluster.js";
 import { findService, findServicePort, serviceBackends } from "../edges/service-backends.js";
@@ -347,35 +347,27 @@ function lbFronts(ctx: Ctx, e: CloudExposure, services: readonly Service[]): Fro
   const out: FrontedWorkload[] = [];
   for (const l of listenersOf(cloud, lbEnis) ?? []) {
     if (isUnknown(l.port)) continue;
-    for (const a of l.actions) {
-      if (a.type !== "forward") continue;
-      for (const gid of a.targetGroupIds) {
-        const group = cloud.targetGroups?.find((g) => g.id === gid);
-        if (!group) continue;
-        for (const t of group.targets) {
-          const nodes = targetInterfaces(cloud, group, t.targetId).filter((n) => n.kind === "node-group");
-          const tport = t.port ?? (group.port !== undefined && !isUnknown(group.port) ? group.port : undefined);
-          if (nodes.length === 0 || tport === undefined) continue;
-          const hop = lbToNodes(cloud, lbEnis, nodes, tport);
-          for (const s of services)
-            for (const port of s.ports) {
-              if (port.nodePort !== tport) continue;
-              const entry = `listener ${l.port} → target group ${group.name} → Service ${s.namespace}/${s.name} node port ${tport}/${port.protocol}`;
-              out.push(
-                ...backendsFronted(
-                  ctx,
-                  s,
-                  port,
-                  seenThroughTargetGroup(s, group.protocol),
-                  [],
-                  nodes.map((n) => n.subnetId),
-                  entry,
-                  () => [...e.controls, hop],
-                ),
-              );
-            }
+    for (const { group, interfaces, port: tport } of forwardedTargets(cloud, l)) {
+      const nodes = interfaces.filter((n) => n.kind === "node-group");
+      if (nodes.length === 0) continue;
+      const hop = lbToNodes(cloud, lbEnis, nodes, tport);
+      for (const s of services)
+        for (const port of s.ports) {
+          if (port.nodePort !== tport) continue;
+          const entry = `listener ${l.port} → target group ${group.name} → Service ${s.namespace}/${s.name} node port ${tport}/${port.protocol}`;
+          out.push(
+            ...backendsFronted(
+              ctx,
+              s,
+              port,
+              seenThroughTargetGroup(s, group.protocol),
+              [],
+              nodes.map((n) => n.subnetId),
+              entry,
+              () => [...e.controls, hop],
+            ),
+          );
         }
-      }
     }
   }
   return out;
