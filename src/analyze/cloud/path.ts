@@ -332,11 +332,7 @@ function routeOut(
     }
     if (choice.routed.length > 1 || !isEmpty(choice.unrouted)) ctx.dst = pick.set;
     const r = pick.route;
-    const dest = isUnknown(r.destination)
-      ? "?"
-      : "prefixList" in r.destination
-        ? `prefix list ${r.destination.prefixList}`
-        : r.destination.text;
+    const dest = routeDestination(r);
     if (isUnknown(r.target)) {
       hop(
         ctx,
@@ -784,11 +780,7 @@ function routeAcross(ctx: Ctx, subnet: Subnet, set: Ranges, towards: Subnet, lab
     return undefined;
   }
   const r = pick.route;
-  const dest = isUnknown(r.destination)
-    ? "?"
-    : "prefixList" in r.destination
-      ? `prefix list ${r.destination.prefixList}`
-      : r.destination.text;
+  const dest = routeDestination(r);
   if (isUnknown(r.target)) {
     hop(ctx, step, "unknown", `${table.id}: route ${dest} → a target Ward cannot evaluate (${r.target.unknown})`, [
       r.source,
@@ -900,4 +892,10 @@ function tgwHop(ctx: Ctx, tgw: TransitGateway, subnet: Subnet, set: Ranges, towa
   naclHop(ctx, b.subnet, "egress", dstSide, ports, `${what} out of attachment ${d.to.id}`);
   naclHop(ctx, towards, "ingress", srcSide, ports, what);
   return true;
+}
+
+/** A route's destination as the explanation names it. */
+function routeDestination(r: Route): string {
+  if (isUnknown(r.destination)) return "?";
+  return "prefixList" in r.destination ? `prefix list ${r.destination.prefixList}` : r.destination.text;
 }
