@@ -14,6 +14,7 @@ import type { Loaded } from "./admin-network-policy.js";
 import { readIdentity } from "./metadata.js";
 import type { RawObject } from "./objects.js";
 import { parseObject } from "./parse-object.js";
+import { parentRefShape } from "./schemas.js";
 import { isValidPortName } from "./validate-common.js";
 
 /*
@@ -84,18 +85,7 @@ const routeSchema = z.looseObject({
   metadata: z.looseObject({ name: z.string().optional(), namespace: z.string().optional() }).optional(),
   spec: z
     .looseObject({
-      parentRefs: z
-        .array(
-          z.looseObject({
-            group: z.string().optional(),
-            kind: z.string().optional(),
-            name: z.string(),
-            namespace: z.string().optional(),
-            sectionName: z.string().optional(),
-            port: z.number().optional(),
-          }),
-        )
-        .optional(),
+      parentRefs: z.array(z.looseObject(parentRefShape)).optional(),
       hostnames: z.array(z.string()).optional(),
       rules: z.array(z.looseObject({ backendRefs: z.array(backendRef).optional() })).optional(),
     })

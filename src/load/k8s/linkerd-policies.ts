@@ -15,7 +15,7 @@ import type { Path } from "../positions.js";
 import { type Identity, readIdentity } from "./metadata.js";
 import type { RawObject } from "./objects.js";
 import { parseObject } from "./parse-object.js";
-import { labelSelector, objectMeta } from "./schemas.js";
+import { labelSelector, objectMeta, parentRefShape } from "./schemas.js";
 import { checkSelector, toLabelSelector } from "./selectors.js";
 import { checkPortName, checkPortNumber } from "./validate-common.js";
 import { parseStrictCidr } from "./validate-network-policy.js";
@@ -48,18 +48,7 @@ const serverSchema = top(
 
 const routeSchema = top(
   z.strictObject({
-    parentRefs: z
-      .array(
-        z.strictObject({
-          group: z.string().optional(),
-          kind: z.string().optional(),
-          name: z.string(),
-          namespace: z.string().optional(),
-          port: z.number().optional(),
-          sectionName: z.string().optional(),
-        }),
-      )
-      .optional(),
+    parentRefs: z.array(z.strictObject(parentRefShape)).optional(),
     hostnames: z.array(z.string()).optional(),
     rules: z
       .array(

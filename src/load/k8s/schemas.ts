@@ -55,6 +55,16 @@ export const objectMeta = z.strictObject({
   ),
 });
 
+/** Gateway API ParentReference fields (HTTPRoute spec.parentRefs), shared by Gateway API and Linkerd routes. */
+export const parentRefShape = {
+  group: z.string().optional(),
+  kind: z.string().optional(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  sectionName: z.string().optional(),
+  port: z.number().optional(),
+};
+
 export const labelSelector = z.strictObject({
   matchLabels: labelsSchema.optional(),
   matchExpressions: z
